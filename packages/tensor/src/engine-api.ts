@@ -1,0 +1,90 @@
+/** Public functions over the engine: backends, scopes, memory, listeners and the global seed. */
+import type { Backend } from './backend.js';
+import { ENGINE, type DisposeListener, type KernelListener, type MemoryInfo } from './engine.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * Makes `backend` (an object, or the name of one already created) the active backend.
+ *
+ * @example
+ * setBackend('cpu');
+ * // or, with the WebGPU backend: setBackend(await createWebGPUBackend());
+ */
+export function setBackend(backend: Backend | string): void {
+  ENGINE.setBackend(backend);
+}
+
+/** The active backend (the CPU backend unless another was set). */
+export function getBackend(): Backend {
+  return ENGINE.getBackend();
+}
+
+/** Makes a backend available by name for `setBackend(name)`, created lazily. */
+export function registerBackend(name: string, factory: () => Backend): void {
+  ENGINE.factories.set(name, factory);
+}
+
+/**
+ * Runs `fn` and frees every tensor it created except those it returns or `keep()`s. Scopes nest
+ * and are synchronous: await results outside them.
+ *
+ * @example
+ * const y = scope(() => relu(add(x, 1))); // the intermediate add is freed
+ */
+export function scope<T>(fn: () => T): T {
+  return ENGINE.scope(fn);
+}
+
+/** Marks `t` so that no scope frees it; free it yourself with `dispose()`. */
+export function keep<T extends Tensor>(t: T): T {
+  return ENGINE.keep(t);
+}
+
+/** Disposes every tensor found in `x` (a tensor, an array, or an object of tensors). */
+export function dispose(x: Tensor | readonly Tensor[] | Record<string, Tensor> | undefined | null): void {
+  if (!x) return;
+  if (Array.isArray(x)) for (const t of x) (t as Tensor).dispose();
+  else if (typeof (x as Tensor).dispose === 'function' && 'dataId' in x) (x as Tensor).dispose();
+  else for (const t of Object.values(x as Record<string, Tensor>)) t.dispose();
+}
+
+/**
+ * Live tensors and bytes on the active backend.
+ *
+ * @example
+ * const before = memory().tensors;
+ * scope(() => add(a, b));
+ * console.log(memory().tensors - before); // 0
+ */
+export function memory(): MemoryInfo {
+  return ENGINE.memory();
+}
+
+/** Listens to every kernel the engine runs (autograd's hook); returns an unsubscribe function. */
+export function addKernelListener(l: KernelListener): () => void {
+  return ENGINE.addKernelListener(l);
+}
+
+/** Listens to tensor disposal; returns an unsubscribe function. */
+export function addDisposeListener(l: DisposeListener): () => void {
+  return ENGINE.addDisposeListener(l);
+}
+
+/**
+ * Seeds the global counter-based random stream used when an op is given no explicit seed.
+ * The same seed gives the same numbers on every backend.
+ */
+export function setSeed(seed: number): void {
+  ENGINE.seed = seed >>> 0;
+  ENGINE.randomCounter = 0;
+}
+
+/** Current position of the global random stream (saved in checkpoints to resume exactly). */
+export function getRandomState(): { seed: number; counter: number } {
+  return { seed: ENGINE.seed, counter: ENGINE.randomCounter };
+}
+
+export function setRandomState(state: { seed: number; counter: number }): void {
+  ENGINE.seed = state.seed >>> 0;
+  ENGINE.randomCounter = state.counter;
+}

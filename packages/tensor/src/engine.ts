@@ -1,0 +1,190 @@
+/**
+ * The engine: active backend, kernel dispatch, scopes and listeners. Autograd hears kernels through
+ * `addKernelListener`; this package knows nothing about gradients.
+ */
+import type { Backend, TensorInfo } from './backend.js';
+import { createCpuBackend } from './cpu/index.js';
+import type { DType, TypedArray } from './dtype.js';
+import { bytesPerElement } from './dtype.js';
+import { getKernel } from './registry.js';
+import { fmt } from './shape.js';
+import { Tensor, type TensorOwner } from './tensor.js';
+
+export interface KernelEvent {
+  name: string;
+  inputs: readonly Tensor[];
+  attrs: Readonly<Record<string, unknown>>;
+  outputs: readonly Tensor[];
+}
+export type KernelListener = (e: KernelEvent) => void;
+export type DisposeListener = (t: Tensor) => void;
+
+export interface MemoryInfo {
+  /** Live tensor handles. */
+  tensors: number;
+  /** Bytes of live storage on the active backend. */
+  bytes: number;
+  /** Live storage objects on the active backend. */
+  buffers: number;
+  backend: string;
+}
+
+type BackendFactory = () => Backend;
+
+class Engine implements TensorOwner {
+  backend: Backend | null = null;
+  // The CPU backend is always available by name, created (kernels installed) on first use.
+  readonly factories = new Map<string, BackendFactory>([['cpu', createCpuBackend]]);
+  readonly instances = new Map<string, Backend>();
+  private readonly scopes: Set<Tensor>[] = [];
+  private readonly kernelListeners: KernelListener[] = [];
+  private readonly disposeListeners: DisposeListener[] = [];
+  private nextId = 1;
+  liveTensors = 0;
+  /** Depth of kernels running: ops that a kernel itself calls are not reported to listeners. */
+  private kernelDepth = 0;
+  seed = 0;
+  randomCounter = 0;
+
+  getBackend(): Backend {
+    if (!this.backend) {
+      const cpu = this.factories.get('cpu');
+      if (!cpu) throw new Error('getBackend: no backend is registered');
+      this.setBackend(cpu());
+    }
+    return this.backend!;
+  }
+
+  setBackend(b: Backend | string): void {
+    if (typeof b === 'string') {
+      const existing = this.instances.get(b);
+      const factory = this.factories.get(b);
+      if (!existing && !factory) {
+        throw new Error(`setBackend: unknown backend '${b}' (create it first, e.g. await createWebGPUBackend())`);
+      }
+      this.backend = existing ?? factory!();
+    } else {
+      this.backend = b;
+    }
+    this.instances.set(this.backend.name, this.backend);
+  }
+
+  makeTensor(info: TensorInfo, backend: Backend): Tensor {
+    const t = new Tensor(this.nextId++, [...info.shape], info.dtype, info.dataId, backend, this);
+    this.liveTensors++;
+    this.scopes[this.scopes.length - 1]?.add(t);
+    return t;
+  }
+
+  write(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    const b = this.getBackend();
+    return this.makeTensor({ dataId: b.write(values, shape, dtype), shape, dtype }, b);
+  }
+
+  /** Runs kernel `name` on the active backend, wraps and tracks its outputs, tells listeners. */
+  dispatch(name: string, inputs: readonly Tensor[], attrs: object): Tensor[] {
+    const backend = this.getBackend();
+    for (const t of inputs) {
+      t.assertAlive(name);
+      if (t.backend !== backend) {
+        throw new Error(`${name}: input ${fmt(t.shape)} lives on '${t.backend.name}', active backend is '${backend.name}'`);
+      }
+    }
+    const kernel = getKernel(backend.name, name);
+    if (!kernel) throw new Error(`${name}: no kernel registered for backend '${backend.name}'`);
+    this.kernelDepth++;
+    let infos: TensorInfo[];
+    try {
+      infos = kernel.run({ inputs, attrs: attrs as never, backend });
+    } finally {
+      this.kernelDepth--;
+    }
+    const outputs = infos.map((i) => this.makeTensor(i, backend));
+    if (this.kernelDepth === 0 && this.kernelListeners.length > 0) {
+      const event = { name, inputs, attrs: attrs as Record<string, unknown>, outputs };
+      for (const l of this.kernelListeners) l(event);
+    }
+    return outputs;
+  }
+
+  disposeTensor(t: Tensor): void {
+    if (t.disposed) return;
+    t.disposed = true;
+    this.liveTensors--;
+    for (const s of this.scopes) s.delete(t);
+    for (const l of this.disposeListeners) l(t);
+    t.backend.release(t.dataId);
+  }
+
+  scope<T>(fn: () => T): T {
+    const tracked = new Set<Tensor>();
+    this.scopes.push(tracked);
+    let result: T;
+    try {
+      result = fn();
+      if (result instanceof Promise) {
+        throw new Error('scope: the callback returned a Promise; scopes are synchronous (await outside them)');
+      }
+    } catch (e) {
+      this.scopes.pop();
+      for (const t of tracked) if (!t.kept) t.dispose();
+      throw e;
+    }
+    this.scopes.pop();
+    const keepers = new Set<Tensor>();
+    collectTensors(result, keepers);
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of tracked) {
+      if (keepers.has(t)) parent?.add(t);
+      else if (!t.kept) t.dispose();
+    }
+    return result;
+  }
+
+  keep<T extends Tensor>(t: T): T {
+    t.kept = true;
+    for (const s of this.scopes) s.delete(t);
+    return t;
+  }
+
+  addKernelListener(l: KernelListener): () => void {
+    this.kernelListeners.push(l);
+    return () => remove(this.kernelListeners, l);
+  }
+
+  addDisposeListener(l: DisposeListener): () => void {
+    this.disposeListeners.push(l);
+    return () => remove(this.disposeListeners, l);
+  }
+
+  memory(): MemoryInfo {
+    const b = this.getBackend();
+    return { tensors: this.liveTensors, ...b.memory(), backend: b.name };
+  }
+}
+
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** Finds tensors in a scope's result: a tensor, or arrays/plain objects/Maps holding tensors. */
+function collectTensors(x: unknown, out: Set<Tensor>, depth = 0): void {
+  if (depth > 8 || x === null || typeof x !== 'object') return;
+  if (x instanceof Tensor) out.add(x);
+  else if (Array.isArray(x)) for (const v of x) collectTensors(v, out, depth + 1);
+  else if (x instanceof Map) for (const v of x.values()) collectTensors(v, out, depth + 1);
+  else if (Object.getPrototypeOf(x) === Object.prototype) {
+    for (const v of Object.values(x)) collectTensors(v, out, depth + 1);
+  }
+}
+
+// One engine per process even if the package is loaded twice (source and dist).
+const KEY = Symbol.for('@recur/tensor.engine');
+const g = globalThis as unknown as Record<symbol, Engine | undefined>;
+export const ENGINE: Engine = g[KEY] ?? (g[KEY] = new Engine());
+
+/** Size in bytes of a tensor's payload on the CPU. */
+export function payloadBytes(size: number, dtype: DType): number {
+  return size * bytesPerElement(dtype);
+}
