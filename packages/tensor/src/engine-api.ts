@@ -35,6 +35,14 @@ export function scope<T>(fn: () => T): T {
   return ENGINE.scope(fn);
 }
 
+/**
+ * A new handle on the same storage (no copy), outside every scope: for holders such as autograd's
+ * saved tensors that must outlive the scope that made the original. Dispose it when done.
+ */
+export function retainHandle(t: Tensor): Tensor {
+  return ENGINE.retainHandle(t);
+}
+
 /** Marks `t` so that no scope frees it; free it yourself with `dispose()`. */
 export function keep<T extends Tensor>(t: T): T {
   return ENGINE.keep(t);

@@ -141,6 +141,16 @@ class Engine implements TensorOwner {
     return result;
   }
 
+  /** A second handle on `t`'s storage (refcount bump), kept outside every scope. */
+  retainHandle(t: Tensor): Tensor {
+    t.assertAlive('retain');
+    t.backend.incRef(t.dataId);
+    const h = new Tensor(this.nextId++, t.shape, t.dtype, t.dataId, t.backend, this);
+    h.kept = true;
+    this.liveTensors++;
+    return h;
+  }
+
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
     for (const s of this.scopes) s.delete(t);

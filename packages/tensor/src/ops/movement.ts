@@ -1,5 +1,5 @@
 /** Movement ops: reshape, transpose, slice, concat, stack, split, pad, squeeze, expandDims. */
-import { fmt, normalizeAxes, shapesEqual, sizeOf } from '../shape.js';
+import { broadcastShapes, fmt, normalizeAxes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor, composite, run1 } from './op-utils.js';
 
@@ -126,4 +126,13 @@ export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
   const ax = axes ? normalizeAxes('squeeze', axes, x.rank) : x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
   for (const a of ax) if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of ${fmt(x.shape)} is not 1`);
   return reshape(x, x.shape.filter((_, i) => !ax.includes(i)));
+}
+
+/** Broadcasts `x` to `shape` (a copy). @example broadcastTo(tensor([1, 2]), [3, 2]) */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(x.shape, shape)) return reshape(x, shape);
+  if (!shapesEqual(broadcastShapes('broadcastTo', x.shape, shape), shape)) {
+    throw new Error(`broadcastTo: ${fmt(x.shape)} cannot broadcast to ${fmt(shape)}`);
+  }
+  return composite(() => run1('Add', [x, run1('Fill', [], { shape: [...shape], value: 0, dtype: x.dtype })], {}));
 }

@@ -1,0 +1,86 @@
+/** The backward pass: reverse topological walk from the output, accumulating cotangents. */
+import { add, formatShape, keep, onesLike, scope, zeros, type Tensor } from '@recur/tensor';
+import { TAPE, type GradNode } from './tape.js';
+
+/** Nodes reachable from `root`, consumers before producers. */
+function reverseTopo(root: GradNode): GradNode[] {
+  const order: GradNode[] = [];
+  const seen = new Set<GradNode>([root]);
+  const stack: Array<[GradNode, number]> = [[root, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [node, i] = top;
+    if (i < node.parents.length) {
+      top[1]++;
+      const p = node.parents[i];
+      if (p && !seen.has(p)) {
+        seen.add(p);
+        stack.push([p, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(node);
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Gradients of `y` with respect to each tensor in `xs`, with cotangent `dy` (ones by default).
+ * Runs without recording; frees the saved tensors of the graph it walks (a second backward
+ * through the same graph throws). Returned gradients are kept: dispose them when done.
+ */
+export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor[] {
+  if (dy && dy.shape.join() !== y.shape.join()) {
+    throw new Error(`backward: cotangent ${formatShape(dy.shape)} does not match output ${formatShape(y.shape)}`);
+  }
+  for (const x of xs) {
+    if (!TAPE.isTracked(x.id)) {
+      throw new Error(`backward: tensor ${formatShape(x.shape)} (id ${x.id}) is not watched; pass it to valueAndGrad or watch() it before the forward pass`);
+    }
+  }
+  const wanted = new Set(xs.map((x) => x.id));
+  const root = TAPE.nodeOf.get(y.id);
+  if (root?.consumed) {
+    throw new Error('backward: this graph was already used by a backward pass and its saved tensors are freed; run the forward pass again');
+  }
+  TAPE.noGradDepth++;
+  try {
+    return scope(() => {
+      const grads = new Map<number, Tensor>();
+      grads.set(y.id, dy ?? onesLike(y));
+      const order = root ? reverseTopo(root) : [];
+      for (const node of order) runNode(node, grads, wanted);
+      for (const node of order) {
+        node.consumed = true;
+        node.releaseSaved();
+      }
+      return xs.map((x) => keep(grads.get(x.id) ?? zeros(x.shape, x.dtype)));
+    });
+  } finally {
+    TAPE.noGradDepth--;
+  }
+}
+
+function runNode(node: GradNode, grads: Map<number, Tensor>, wanted: Set<number>): void {
+  const present = node.outputIds.map((id) => grads.get(id));
+  if (present.every((g) => g === undefined)) return;
+  const dys = present.map((g, i) => g ?? zeros(node.outputShapes[i]!, node.outputDtypes[i] as 'float32'));
+  for (const id of node.outputIds) if (!wanted.has(id)) grads.delete(id);
+  const thunks = node.rule.backward(dys, {
+    inputs: node.savedInputs, outputs: node.savedOutputs, attrs: node.attrs,
+    inputShapes: node.inputShapes, inputDtypes: node.inputDtypes, outputShapes: node.outputShapes,
+    needs: node.needs,
+  });
+  node.inputIds.forEach((id, i) => {
+    if (!node.needs[i]) return;
+    const thunk = thunks[i];
+    if (!thunk) return;
+    const g = thunk();
+    if (g.shape.join() !== node.inputShapes[i]!.join()) {
+      throw new Error(`autograd: rule for ${node.name} gave gradient ${formatShape(g.shape)} for input ${i} of shape ${formatShape(node.inputShapes[i]!)}`);
+    }
+    const prev = grads.get(id);
+    grads.set(id, prev ? add(prev, g) : g);
+  });
+}

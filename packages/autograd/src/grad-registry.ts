@@ -1,0 +1,49 @@
+/** Gradient rules keyed by kernel name (the same constants the backends and ONNX mapper use). */
+import type { Tensor } from '@recur/tensor';
+
+/** What a rule sees: saved tensors (only those it asked for), attrs and input/output metadata. */
+export interface GradContext {
+  /** Saved inputs, by position (undefined where not saved). */
+  inputs: readonly (Tensor | undefined)[];
+  /** Saved outputs, by position. */
+  outputs: readonly (Tensor | undefined)[];
+  attrs: Readonly<Record<string, unknown>>;
+  inputShapes: readonly (readonly number[])[];
+  inputDtypes: readonly string[];
+  outputShapes: readonly (readonly number[])[];
+  /** Which inputs need a gradient. */
+  needs: readonly boolean[];
+}
+
+/** Lazily computes one input's gradient: thunks nobody needs are never called. */
+export type GradThunk = () => Tensor;
+
+export interface GradConfig {
+  /**
+   * Which tensors to save, given which inputs need gradients (save an operand only when the other
+   * side is tracked; save outputs where that is cheaper, e.g. tanh).
+   */
+  save?: (needs: readonly boolean[]) => { inputs?: number[]; outputs?: number[] };
+  /** Gradients per input from the output cotangents `dys` (one per output). */
+  backward(dys: readonly Tensor[], ctx: GradContext): (GradThunk | undefined)[];
+}
+
+const rules = new Map<string, GradConfig>();
+
+/**
+ * Registers the gradient rule of a kernel.
+ *
+ * @example
+ * defineGrad('Exp', { save: () => ({ outputs: [0] }), backward: ([dy], s) => [() => mul(dy!, s.outputs[0]!)] });
+ */
+export function defineGrad(kernel: string, config: GradConfig): void {
+  rules.set(kernel, config);
+}
+
+export function getGrad(kernel: string): GradConfig | undefined {
+  return rules.get(kernel);
+}
+
+export function registeredGradKernels(): string[] {
+  return [...rules.keys()];
+}
