@@ -1,0 +1,10 @@
+/**
+ * `@recur/text`: browser-safe text pipeline (tokenizers, vocabulary, vector parsing, splits, bucketed
+ * batches). Node-only readers (files, archives, IMDB, downloads) live in `@recur/text/node`.
+ */
+export { basicEnglish, wordTokenizer, charTokenizer, cleanReviewText } from './tokenize.js';
+export type { WordTokenizerOptions, CharTokenizerOptions } from './tokenize.js';
+export { Vocab, compareCodePoints } from './vocab.js';
+export type { VocabBuildOptions, VocabJSON } from './vocab.js';
+export { createRng, deriveSeed, permutation, shuffleInPlace } from './rng.js';
+export type { Rng } from './rng.js';
