@@ -43,6 +43,17 @@ export function retainHandle(t: Tensor): Tensor {
   return ENGINE.retainHandle(t);
 }
 
+/**
+ * Runs a registered kernel by name on the active backend and returns all its outputs. For
+ * gradient rules and fused-kernel ops; everyday code calls the op functions instead.
+ *
+ * @example
+ * const [y] = runKernel('Tanh', [x], {});
+ */
+export function runKernel(name: string, inputs: readonly Tensor[], attrs: object = {}): Tensor[] {
+  return ENGINE.dispatch(name, inputs, attrs);
+}
+
 /** Marks `t` so that no scope frees it; free it yourself with `dispose()`. */
 export function keep<T extends Tensor>(t: T): T {
   return ENGINE.keep(t);

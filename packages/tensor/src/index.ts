@@ -29,3 +29,4 @@ export * from './ops/matmul.js';
 export * from './ops/indexing.js';
 export * from './ops/nn.js';
 export { composite as opScope } from './ops/op-utils.js';
+export * from './ops/fused-rnn.js';

@@ -58,7 +58,7 @@ export interface RandomAttrs {
 }
 
 /** Attrs of every primitive kernel; optional fused kernels add their own entries. */
-export interface KernelSpecs {
+export interface KernelSpecs extends FusedKernelSpecs {
   Neg: NoAttrs; Exp: NoAttrs; Log: NoAttrs; Sqrt: NoAttrs; Tanh: NoAttrs; Sigmoid: NoAttrs;
   Relu: NoAttrs; Abs: NoAttrs;
   Add: NoAttrs; Sub: NoAttrs; Mul: NoAttrs; Div: NoAttrs; Maximum: NoAttrs; Pow: NoAttrs;
@@ -81,11 +81,41 @@ export interface KernelSpecs {
   RandomNormal: RandomAttrs & { mean: number; std: number; dtype: DType };
 }
 
-export type KernelName = keyof KernelSpecs;
+export type KernelName = keyof KernelSpecs | keyof FusedKernelSpecs;
+
+/**
+ * Optional fused recurrent kernels (a whole layer's time loop, one direction, time-major). A backend
+ * that registers one of these must register its `…Grad` twin too. Masks are prefix masks [T,B]
+ * (1 for the first len[b] steps, then 0): padded steps carry the state over and output zeros.
+ */
+export const LSTMSequence = 'LSTMSequence';
+export const LSTMSequenceGrad = 'LSTMSequenceGrad';
+export const GRUSequence = 'GRUSequence';
+export const GRUSequenceGrad = 'GRUSequenceGrad';
+export const RNNSequence = 'RNNSequence';
+export const RNNSequenceGrad = 'RNNSequenceGrad';
+
+export interface FusedKernelSpecs {
+  /** in: xProj [T,B,4H] (i,f,g,o), wHh [4H,H], h0 [B,H], c0 [B,H], mask [T,B]
+   *  out: y [T,B,H], hN [B,H], cN [B,H], gates [T,B,4H] (activated), cells [T,B,H] */
+  LSTMSequence: Record<string, never>;
+  /** in: dy, dhN, dcN, wHh, h0, c0, mask, gates, cells, y → out: dxProj, dwHh, dh0, dc0 */
+  LSTMSequenceGrad: Record<string, never>;
+  /** in: xProj [T,B,3H] (r,z,n; x·W_ihᵀ + b_ih), wHh [3H,H], bHh [3H], h0 [B,H], mask [T,B]
+   *  out: y [T,B,H], hN [B,H], gates [T,B,3H] (r,z,n activated), hLin [T,B,H] (W_hn·h + b_hn) */
+  GRUSequence: Record<string, never>;
+  /** in: dy, dhN, wHh, h0, mask, gates, hLin, y → out: dxProj, dwHh, dbHh, dh0 */
+  GRUSequenceGrad: Record<string, never>;
+  /** in: xProj [T,B,H], wHh [H,H], h0 [B,H], mask [T,B] → out: y [T,B,H], hN [B,H] */
+  RNNSequence: { nonlinearity: 'tanh' | 'relu' };
+  /** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0 */
+  RNNSequenceGrad: { nonlinearity: 'tanh' | 'relu' };
+}
 
 /** Kernels with no gradient (outputs are indices, booleans, or fresh data). */
 export const NON_DIFFERENTIABLE: ReadonlySet<string> = new Set([
   Less, Equal, ArgMax, Fill, RandomUniform, RandomNormal,
+  LSTMSequenceGrad, GRUSequenceGrad, RNNSequenceGrad,
 ]);
 
 export const PRIMITIVE_KERNELS: readonly KernelName[] = [

@@ -4,3 +4,4 @@ import './reduce.js';
 import './matmul.js';
 import './movement.js';
 import './indexing.js';
+import './fused-rnn.js';
