@@ -8,3 +8,7 @@ export { Vocab, compareCodePoints } from './vocab.js';
 export type { VocabBuildOptions, VocabJSON } from './vocab.js';
 export { createRng, deriveSeed, permutation, shuffleInPlace } from './rng.js';
 export type { Rng } from './rng.js';
+export { createVectorParser, parseVectors } from './vectors/parser.js';
+export type { VectorFormat, VectorParseOptions, VectorParser } from './vectors/parser.js';
+export { VectorFormatError } from './vectors/table.js';
+export type { Coverage, ParseStats, VectorResult, UnknownInit, VectorTableOptions } from './vectors/table.js';
