@@ -12,3 +12,8 @@ export { createVectorParser, parseVectors } from './vectors/parser.js';
 export type { VectorFormat, VectorParseOptions, VectorParser } from './vectors/parser.js';
 export { VectorFormatError } from './vectors/table.js';
 export type { Coverage, ParseStats, VectorResult, UnknownInit, VectorTableOptions } from './vectors/table.js';
+export { splitTrainValid } from './split.js';
+export { BucketIterator, encodeExamples } from './batch.js';
+export type { Batch, BucketOptions, Encoded } from './batch.js';
+export { toBatchTensors } from './tensors.js';
+export type { BatchTensors } from './tensors.js';
