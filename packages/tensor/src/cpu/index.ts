@@ -3,6 +3,7 @@ import { registerKernels, type KernelConfig } from '../registry.js';
 import { CpuBackend } from './cpu-backend.js';
 import { creationKernels } from './creation.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedRnnKernels } from './fused/index.js';
 import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
@@ -13,10 +14,10 @@ export { matMulImpl } from './matmul.js';
 export { binaryImpl, unaryImpl, walkBroadcast } from './elementwise.js';
 export { reduceImpl, reducedShape } from './reduce.js';
 
-/** Every primitive CPU kernel; other backends reuse entries as fallbacks. */
+/** Every CPU kernel (primitives plus the fused recurrent layers); other backends reuse entries as fallbacks. */
 export const cpuKernels: KernelConfig<string, CpuBackend>[] = [
   ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels,
-  ...creationKernels,
+  ...creationKernels, ...fusedRnnKernels,
 ];
 
 /**
