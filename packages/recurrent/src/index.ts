@@ -1,0 +1,28 @@
+/**
+ * @recur/recurrent — modules, RNN/LSTM/GRU cells and layers, losses, optimizers and safetensors
+ * state dicts, with PyTorch as the specification (names, shapes, defaults, formulas).
+ *
+ * @example
+ * import { LSTM, Linear, Adam, bceWithLogits } from '@recur/recurrent';
+ * const lstm = new LSTM({ inputSize: 8, hiddenSize: 16 });
+ * const { output, hN, cN } = lstm.forward(x, { lengths: [5, 3] });
+ */
+export { Parameter } from './parameter.js';
+export { Module, type LoadStateDictOptions } from './module.js';
+export { deriveSeed, uniformInit, normalInit } from './init.js';
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { Embedding, type EmbeddingOptions, type FromPretrainedOptions } from './layers/embedding.js';
+export { Dropout, dropout, type DropoutOptions } from './layers/dropout.js';
+export { type CellOptions } from './cells/cell-base.js';
+export { LSTMCell, lstmStep, type LstmStepResult } from './cells/lstm-cell.js';
+export { GRUCell, gruStep, type GruStepResult } from './cells/gru-cell.js';
+export { RNNCell, rnnStep, type Nonlinearity, type RNNCellOptions } from './cells/rnn-cell.js';
+export {
+  lstmSequenceComposite, gruSequenceComposite, rnnSequenceComposite,
+  type CompositeOptions, type LstmSequenceOut, type GruSequenceOut, type RnnSequenceOut,
+} from './rnn/composite.js';
+export { checkLengths, stepMask, reverseIndices, reverseTime, type Lengths } from './rnn/packing.js';
+export {
+  RecurrentBase, type RnnMode, type RecurrentOptions, type RecurrentForwardOptions, type RecurrentOutput, type GateRecord,
+} from './rnn/base.js';
+export { LSTM, GRU, RNN, type LstmOutput, type GruOutput, type RNNOptions } from './rnn/layers.js';

@@ -1,0 +1,46 @@
+/** Dropout: PyTorch's inverted dropout, identity in eval mode. */
+import { less, mul, randomUniform, scope, type Tensor, where, zerosLike } from '@recur/tensor';
+import { Module } from '../module.js';
+
+export interface DropoutOptions {
+  /** Probability of zeroing an element (default 0.5). */
+  p?: number;
+}
+
+/**
+ * Zeroes each element with probability `p` in training and scales the rest by 1/(1−p), so eval
+ * needs no rescaling. Masks come from the global seeded stream (`setSeed`).
+ *
+ * @example
+ * const drop = new Dropout({ p: 0.5 });
+ * drop.forward(x);        // training: about half zeroed, the rest doubled
+ * drop.eval().forward(x); // identity
+ */
+export class Dropout extends Module {
+  readonly p: number;
+
+  constructor(opts: DropoutOptions = {}) {
+    super();
+    const p = opts.p ?? 0.5;
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${p}`);
+    this.p = p;
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training);
+  }
+
+  protected override extraRepr(): string {
+    return `p=${this.p}, inplace=False`;
+  }
+}
+
+/** Functional dropout (`training` false or p = 0 returns `x` itself). */
+export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+  if (!training || p === 0) return x;
+  return scope(() => {
+    if (p === 1) return mul(x, zerosLike(x));
+    const keepMask = less(randomUniform(x.shape, 0, 1, { dtype: x.dtype }), 1 - p);
+    return mul(x, where(keepMask, 1 / (1 - p), 0));
+  });
+}
