@@ -45,8 +45,8 @@ function paxPath(data: Uint8Array): string | undefined {
 }
 
 /**
- * Yields the regular files of a tar byte stream. `want(name)` decides which bodies are kept (others are
- * skipped unbuffered). Throws, naming `source`, on a corrupt header or when the stream ends mid-entry
+ * Yields the regular files of a tar byte stream for which `want(name)` is true (default: all); the
+ * bodies of the others are skipped unbuffered. Throws, naming `source`, on a corrupt header or when the stream ends mid-entry
  * or without the end-of-archive blocks.
  */
 export async function* tarEntries(chunks: AsyncIterable<Uint8Array>, options: { source?: string; want?: (name: string) => boolean } = {}): AsyncGenerator<TarEntry> {
@@ -65,9 +65,11 @@ export async function* tarEntries(chunks: AsyncIterable<Uint8Array>, options: { 
 
   const finish = (): TarEntry | null => {
     const cur = current!;
-    const data = parts ? join(parts, cur.size) : new Uint8Array(0);
+    const kept = parts;
     current = null;
     parts = null;
+    if (!kept) return null;
+    const data = join(kept, cur.size);
     if (cur.type === 'L') longName = new TextDecoder().decode(data).replace(/\0+$/, '');
     else if (cur.type === 'x') longName = paxPath(data) ?? longName;
     else if (cur.type === '0' || cur.type === '\0' || cur.type === '') {
