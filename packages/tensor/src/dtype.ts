@@ -40,7 +40,7 @@ export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType):
   const out = allocFor(dtype, values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    out[i] = dtype === 'bool' ? (v ? 1 : 0) : dtype === 'int32' ? Math.trunc(Number(v)) : Number(v);
+    out[i] = dtype === 'bool' ? (Number(v) !== 0 ? 1 : 0) : dtype === 'int32' ? Math.trunc(Number(v)) : Number(v);
   }
   return out;
 }

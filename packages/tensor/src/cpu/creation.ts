@@ -8,9 +8,11 @@ import type { CpuBackend } from './cpu-backend.js';
 const fill: KernelConfig<'Fill', CpuBackend> = {
   name: 'Fill',
   backend: 'cpu',
-  run: ({ attrs, backend }) => [
-    backend.out(allocFor(attrs.dtype, sizeOf(attrs.shape)).fill(attrs.value), attrs.shape, attrs.dtype),
-  ],
+  run: ({ attrs, backend }) => {
+    // bool storage holds exactly 0/1 (any nonzero value, NaN included, is true); int32 truncates.
+    const v = attrs.dtype === 'bool' ? (attrs.value !== 0 ? 1 : 0) : attrs.dtype === 'int32' ? Math.trunc(attrs.value) : attrs.value;
+    return [backend.out(allocFor(attrs.dtype, sizeOf(attrs.shape)).fill(v), attrs.shape, attrs.dtype)];
+  },
 };
 
 const randomUniform: KernelConfig<'RandomUniform', CpuBackend> = {

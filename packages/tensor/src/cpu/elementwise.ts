@@ -103,7 +103,8 @@ const cast: KernelConfig<'Cast', CpuBackend> = {
   run: ({ inputs: [x], attrs, backend }) => {
     const v = backend.values(x!.dataId);
     const out = allocFor(attrs.dtype, v.length);
-    if (attrs.dtype === 'bool') for (let i = 0; i < v.length; i++) out[i] = v[i] ? 1 : 0;
+    // x ≠ 0, so NaN casts to true as in PyTorch (a plain truthiness test would give false).
+    if (attrs.dtype === 'bool') for (let i = 0; i < v.length; i++) out[i] = v[i] !== 0 ? 1 : 0;
     else if (attrs.dtype === 'int32') for (let i = 0; i < v.length; i++) out[i] = Math.trunc(v[i]!);
     else out.set(v);
     return [backend.out(out, x!.shape, attrs.dtype)];
