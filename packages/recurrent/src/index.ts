@@ -26,3 +26,10 @@ export {
   RecurrentBase, type RnnMode, type RecurrentOptions, type RecurrentForwardOptions, type RecurrentOutput, type GateRecord,
 } from './rnn/base.js';
 export { LSTM, GRU, RNN, type LstmOutput, type GruOutput, type RNNOptions } from './rnn/layers.js';
+export { bceWithLogits, crossEntropy, mseLoss, type Reduction, type BceOptions, type CrossEntropyOptions, type MseOptions } from './losses.js';
+export { Optimizer, type Grads, type OptimizerState, type MinimizeOptions, type StateTensors } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { clipGradNorm, clipGradValue, type ClipNormOptions } from './clip.js';
+export { LRScheduler, StepLR, CosineAnnealingLR, LambdaLR } from './schedulers.js';
