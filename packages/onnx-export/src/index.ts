@@ -1,0 +1,27 @@
+/**
+ * `@recur/onnx-export`: Recur models → standard ONNX (opset 14–21, default 17) that onnxruntime runs
+ * unchanged on CPU, CUDA and WebGPU. Browser-safe; running, verifying and serving models with
+ * onnxruntime-node lives in `@recur/onnx-export/node`.
+ *
+ * @example
+ * import { exportOnnx } from '@recur/onnx-export';
+ * const { bytes, warnings } = await exportOnnx(lstm.eval(), { opset: 17 });
+ */
+export { exportOnnx, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, PRODUCER_NAME, PRODUCER_VERSION } from './export.js';
+export type { ExportOptions, ExportResult } from './export.js';
+export { exportSentimentModel } from './sentiment.js';
+export type { SentimentExportOptions } from './sentiment.js';
+export { CLASSIFIER_IO, findClassifierParts } from './classifier.js';
+export { cudaFallbackWarnings } from './cuda-fallback.js';
+export { checkModel } from './check.js';
+export { hostWeights, hostTensor, recurrentSpec } from './modules.js';
+export { tokenizerMetadata, readTokenizerSettings, TextIdEncoder } from './tokenizer.js';
+export type { TokenizerSettings, TokenizerName, EncodedBatch } from './tokenizer.js';
+export { GraphBuilder, irVersionFor } from './graph/builder.js';
+export type { AttrValue, Dim, ElemType, HostTensor, BuildModelOptions } from './graph/builder.js';
+export { emitRecurrent, reorderGates, activationsFor, torchKey } from './graph/recurrent.js';
+export type { RecurrentSpec, RecurrentMode, RecurrentInputs, RecurrentValues } from './graph/recurrent.js';
+export { emitEmbedding, emitLinear, emitDropout, emitActivation } from './graph/layers.js';
+export type { Activation } from './graph/layers.js';
+export { encodeModel, decodeModel, DataType, AttributeType } from './proto/codec.js';
+export type { ModelProto, GraphProto, NodeProto, TensorProto, AttributeProto, ValueInfoProto } from './proto/codec.js';

@@ -1,0 +1,11 @@
+/**
+ * `@recur/onnx-export/node`: run, verify and serve exported models with onnxruntime-node.
+ *
+ * @example
+ * import { createSession, verifyOnnx, createPredictionServer } from '@recur/onnx-export/node';
+ * const { session, provider, fallbackNote } = await createSession('model.onnx', { provider: 'cuda' });
+ */
+export { createSession, runSession } from './session.js';
+export type { Provider, CreateSessionOptions, SessionHandle, FeedValue } from './session.js';
+export { verifyOnnx, referenceOutputs } from './verify.js';
+export type { VerifyInputs, VerifyOptions, VerifyResult } from './verify.js';
