@@ -1,7 +1,8 @@
 // GloVe load benchmark: a synthetic 400,000 × 100 GloVe-format file (~330 MB, generated once into
 // os.tmpdir()), a 25,000-word vocabulary (+2 specials), `loadVectors` timed in fresh child processes.
 // Prints time and peak RSS and merges a row into <repo root>/bench-results.json.
-// Run: pnpm --filter @recur/text bench   (builds dist/ first; this script imports the built package)
+// Run: pnpm --filter @recur/text bench   (compiles just the loader with bench/tsconfig.json into
+// node_modules/.bench-build, so it does not depend on other packages building)
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -55,8 +56,8 @@ function generate() {
 }
 
 async function measure() {
-  const { Vocab } = await import('../dist/index.js');
-  const { loadVectors } = await import('../dist/node/index.js');
+  const { Vocab } = await import('../node_modules/.bench-build/vocab.js');
+  const { loadVectors } = await import('../node_modules/.bench-build/node/vectors.js');
   const vocab = new Vocab(['<unk>', '<pad>', ...vocabWords()], { specials: ['<unk>', '<pad>'] });
   const t0 = performance.now();
   const r = await loadVectors(file, vocab, { format: 'glove' });

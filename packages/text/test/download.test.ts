@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { download, readImdb } from '../src/node/index.js';
+import { DATASETS, download, fetchDataset, readImdb } from '../src/node/index.js';
 import { makeTar, tempDir } from './helpers/archives.js';
 
 // A small IMDB-shaped tarball, made here; the server only ever listens on 127.0.0.1.
@@ -99,5 +99,13 @@ describe('download (local server on 127.0.0.1)', () => {
     await expect(download(`${base}/imdb.tar.gz`, bad, { size: 5 })).rejects.toThrow(/size \d+ bytes, expected 5/);
     await expect(download(`${base}/missing`, bad)).rejects.toThrow(/\/missing: HTTP 404/);
     await expect(download(`${base}/imdb.tar.gz`, dest, { sha256: 'f'.repeat(64) })).rejects.toThrow(/already exists but sha256/);
+  });
+
+  it('fetchDataset applies the official size and md5 (so a wrong mirror file is refused)', async () => {
+    const dir = tempDir();
+    expect(DATASETS.imdb).toMatchObject({ file: 'aclImdb_v1.tar.gz', size: 84_125_825 });
+    await expect(fetchDataset('imdb', dir, { url: `${base}/imdb.tar.gz`, quiet: true })).rejects.toThrow(
+      new RegExp(`downloaded file has size ${body.length} bytes, expected 84125825`));
+    await expect(fetchDataset('nope' as 'imdb', dir)).rejects.toThrow(/unknown dataset "nope"; choose imdb or glove6B/);
   });
 });

@@ -164,3 +164,22 @@ export async function download(url: string, dest: string, options: DownloadOptio
   await rename(part, dest);
   return { path: dest, bytes: c.bytes, resumedFrom, cached: false, sha256: c.sha256 };
 }
+
+/** Downloads one of {@link DATASETS} into `dir`; `url` overrides the source (mirrors, tests). */
+export async function fetchDataset(name: keyof typeof DATASETS, dir: string, options: { url?: string; quiet?: boolean } = {}): Promise<string> {
+  const d = DATASETS[name];
+  if (!d) throw new Error(`unknown dataset ${JSON.stringify(name)}; choose ${Object.keys(DATASETS).join(' or ')}`);
+  const dest = path.join(dir, d.file);
+  let last = 0;
+  const r = await download(options.url ?? d.url, dest, {
+    size: d.size,
+    ...('md5' in d ? { md5: d.md5 } : {}),
+    onProgress: (n, total) => {
+      if (options.quiet || Date.now() - last < 500) return;
+      last = Date.now();
+      process.stderr.write(`\r${d.file}: ${(n / 1e6).toFixed(1)} / ${total ? (total / 1e6).toFixed(1) : '?'} MB`);
+    },
+  });
+  if (!options.quiet) process.stderr.write(`\r${dest}: ${r.cached ? 'already there' : 'done'} (${r.bytes} bytes)\n`);
+  return dest;
+}

@@ -10,5 +10,5 @@ export { tarEntries } from './tar.js';
 export type { TarEntry } from './tar.js';
 export { readLabeledFile } from './labeled.js';
 export type { LabeledExample, ReadLabeledOptions } from './labeled.js';
-export { download, DATASETS } from './download.js';
+export { download, DATASETS, fetchDataset } from './download.js';
 export type { DownloadOptions, DownloadResult } from './download.js';

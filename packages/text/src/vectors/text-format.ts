@@ -24,6 +24,7 @@ export interface TextParseOptions {
 
 const SPACE = 32;
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const looseDecoder = new TextDecoder('utf-8');
 
 /** Chunked line parser feeding a {@link VectorTable}. */
 export class TextVectorParser {
@@ -184,7 +185,7 @@ function decodeToken(buf: Uint8Array, start: number, end: number): string {
 
 /** Parses d space-separated numbers; returns the offending field when one is not a finite number. */
 function parseValues(buf: Uint8Array, start: number, end: number, d: number): Float64Array | string {
-  const fields = latin1(buf, start, end).split(' ');
+  const fields = looseDecoder.decode(buf.subarray(start, end)).split(' ');
   const out = new Float64Array(d);
   for (let k = 0; k < d; k++) {
     const f = fields[k]!;
