@@ -82,7 +82,20 @@ describe('vector formats and containers', () => {
     const p = parseVectors(bin, vocab, { format: 'word2vec-binary' });
     expect(row(p.matrix, vocab.lookup('the'), 3)).toEqual([0.25, 0, -8]);
     expect(row(p.matrix, vocab.lookup('cat'), 3)).toEqual([1.5, -2, 3]);
+    for (const size of [1, 5, 16]) {
+      const parser = createVectorParser(vocab, { format: 'word2vec-binary' });
+      for (let i = 0; i < bin.length; i += size) parser.push(bin.subarray(i, i + size));
+      expect(parser.end().matrix).toEqual(p.matrix);
+    }
     expect(() => parseVectors(bin.subarray(0, bin.length - 6), vocab, { format: 'word2vec-binary', source: 'g.bin' })).toThrow(/g\.bin:2: header promises 2 vectors but the data ends after 1 \(truncated\?\)/);
+  });
+
+  it('picks word2vec binary for .bin files in loadVectors', async () => {
+    const file = path.join(tempDir(), 'v.bin');
+    writeFileSync(file, Buffer.concat([Buffer.from('1 2\nthe '), Buffer.from(Float32Array.from([0.5, -0.25]).buffer)]));
+    const r = await loadVectors(file, vocab);
+    expect(row(r.matrix, vocab.lookup('the'), 2)).toEqual([0.5, -0.25]);
+    expect(r.stats.header).toEqual({ count: 1, dim: 2 });
   });
 
   it('reads .gz and a .zip member, byte-identical to the plain file, with chunk boundaries anywhere', async () => {
