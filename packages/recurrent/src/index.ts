@@ -33,3 +33,5 @@ export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { clipGradNorm, clipGradValue, type ClipNormOptions } from './clip.js';
 export { LRScheduler, StepLR, CosineAnnealingLR, LambdaLR } from './schedulers.js';
+export { parseSafetensors, readSafetensors, writeSafetensors, type ParsedSafetensors } from './safetensors.js';
+export { SentimentRNN, type SentimentRNNOptions } from './models/sentiment.js';

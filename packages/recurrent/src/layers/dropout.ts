@@ -41,6 +41,6 @@ export function dropout(x: Tensor, p: number, training: boolean): Tensor {
   return scope(() => {
     if (p === 1) return mul(x, zerosLike(x));
     const keepMask = less(randomUniform(x.shape, 0, 1, { dtype: x.dtype }), 1 - p);
-    return mul(x, where(keepMask, 1 / (1 - p), 0));
+    return where(keepMask, mul(x, 1 / (1 - p)), 0);
   });
 }

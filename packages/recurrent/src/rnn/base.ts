@@ -115,6 +115,16 @@ export abstract class RecurrentBase extends Module {
     }
   }
 
+  /**
+   * input [T, B, I] (or [B, T, I] with batchFirst) → `{ output, hN, cN? (LSTM), gates? }`.
+   *
+   * @example
+   * const { output, hN } = layer.forward(x, { lengths: [5, 2, 4] });
+   */
+  forward(input: Tensor, opts?: RecurrentForwardOptions): RecurrentOutput {
+    return this.run(input, opts);
+  }
+
   /** Runs all layers; subclasses narrow the result type. */
   protected run(input: Tensor, opts: RecurrentForwardOptions = {}): RecurrentOutput {
     const name = `${this.constructor.name}.forward`;

@@ -18,7 +18,7 @@ export class LSTM extends RecurrentBase {
     super('lstm', opts);
   }
 
-  forward(input: Tensor, opts?: RecurrentForwardOptions): LstmOutput {
+  override forward(input: Tensor, opts?: RecurrentForwardOptions): LstmOutput {
     return this.run(input, opts) as LstmOutput;
   }
 }
@@ -35,7 +35,7 @@ export class GRU extends RecurrentBase {
     super('gru', opts);
   }
 
-  forward(input: Tensor, opts?: Omit<RecurrentForwardOptions, 'c0'>): GruOutput {
+  override forward(input: Tensor, opts?: Omit<RecurrentForwardOptions, 'c0'>): GruOutput {
     return this.run(input, opts) as GruOutput;
   }
 }
@@ -59,7 +59,7 @@ export class RNN extends RecurrentBase {
     super('rnn', opts, nl);
   }
 
-  forward(input: Tensor, opts?: Omit<RecurrentForwardOptions, 'c0' | 'returnGates'>): GruOutput {
+  override forward(input: Tensor, opts?: Omit<RecurrentForwardOptions, 'c0' | 'returnGates'>): GruOutput {
     return this.run(input, opts) as GruOutput;
   }
 }
