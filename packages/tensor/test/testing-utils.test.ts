@@ -21,6 +21,7 @@ describe('expectClose', () => {
     expect(isClose(Infinity, Infinity, 0, 0)).toBe(true);
     expect(isClose(-Infinity, Infinity, 1e30, 1e30)).toBe(false);
     expect(isClose(3.4e38, Infinity, 1e30, 1)).toBe(false);
+    expect(closeReport([1.7e38, 0], [Infinity, 0]).message).toContain('worst at index 0: actual 1.7e+38, expected Infinity, NaN and ±Inf must match exactly');
   });
 
   it('names the worst index (unravelled for tensors) and the counts', async () => {

@@ -73,7 +73,9 @@ export function closeReport(
   const message =
     `${label}${mismatches} of ${actual.length} elements differ (atol ${atol}, rtol ${rtol}); ` +
     `worst at index ${unravel(worst, shape)}: actual ${a}, expected ${e}, ` +
-    `|diff| ${Math.abs(a - e)} > tol ${atol + rtol * Math.abs(e)}`;
+    (Number.isFinite(a) && Number.isFinite(e)
+      ? `|diff| ${Math.abs(a - e)} > tol ${atol + rtol * Math.abs(e)}`
+      : 'NaN and ±Inf must match exactly');
   return { ok: false, mismatches, worst, message };
 }
 
