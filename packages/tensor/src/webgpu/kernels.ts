@@ -1,0 +1,13 @@
+/** Every WebGPU kernel, installed by `createWebGPUBackend()` (explicit registration, no side effects). */
+import type { KernelConfig } from '../registry.js';
+import type { WebGPUBackend } from './backend.js';
+import { creationKernels } from './kernels/creation.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
+import { indexingKernels } from './kernels/indexing.js';
+import { matmulKernels } from './kernels/matmul.js';
+import { movementKernels } from './kernels/movement.js';
+import { reduceKernels } from './kernels/reduce.js';
+
+export const webgpuKernels: KernelConfig<string, WebGPUBackend>[] = [
+  ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels, ...creationKernels,
+];
