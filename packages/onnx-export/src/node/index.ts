@@ -9,3 +9,5 @@ export { createSession, runSession } from './session.js';
 export type { Provider, CreateSessionOptions, SessionHandle, FeedValue } from './session.js';
 export { verifyOnnx, referenceOutputs } from './verify.js';
 export type { VerifyInputs, VerifyOptions, VerifyResult } from './verify.js';
+export { createPredictionServer } from './server.js';
+export type { PredictionServer, PredictionServerOptions } from './server.js';

@@ -1,0 +1,58 @@
+/** The seed's SentimentRNN: export with tokenizer metadata, ORT parity on tokenized text, metadata round trip. */
+import { SentimentRNN } from '@recur/recurrent';
+import { memory, tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { checkModel, decodeModel, exportSentimentModel, readTokenizerSettings, TextIdEncoder } from '../src/index.js';
+import { verifyOnnx } from '../src/node/index.js';
+import { REVIEWS, smallVocab } from './helpers.js';
+
+describe('exportSentimentModel', () => {
+  it.each(['lstm', 'gru', 'rnn'] as const)('%s classifier matches Recur on tokenized reviews and carries its tokenizer', async (cell) => {
+    const before = memory().tensors;
+    const vocab = smallVocab();
+    const model = new SentimentRNN({ vocabSize: vocab.length, embeddingDim: 6, hiddenDim: 5, padIdx: 1, cell, seed: 7 }).eval();
+    const { bytes, warnings, inputNames, outputNames } = await exportSentimentModel(model, {
+      tokenizer: 'basic_english', lowercase: true, vocab, padIndex: 1, unkIndex: 0, maxLength: 12, labels: ['negative', 'positive'],
+      metadata: { 'recur.run': 'test-run' },
+    });
+    expect(warnings).toEqual([]);
+    expect(checkModel(bytes)).toEqual([]);
+    expect(inputNames).toEqual(['text', 'lengths']);
+    expect(outputNames).toEqual(['logits', 'probabilities']);
+    const proto = decodeModel(bytes);
+    expect(proto.producerName).toBe('recur');
+    expect(proto.docString).toMatch(/basic_english/);
+    expect(proto.graph.input.map((i) => i.docString)).toEqual([expect.stringMatching(/token ids/), expect.stringMatching(/tokens per text/)]);
+    expect(proto.graph.node.filter((n) => ['LSTM', 'GRU', 'RNN'].includes(n.opType)).map((n) => n.name)).toEqual([`rnn/${cell.toUpperCase()}_l0`, `rnn/${cell.toUpperCase()}_l1`]);
+    const settings = readTokenizerSettings(proto);
+    expect(settings).toMatchObject({ tokenizer: 'basic_english', vocab, padIndex: 1, unkIndex: 0, maxLength: 12, labels: ['negative', 'positive'], batchFirst: false });
+    expect(Object.fromEntries(proto.metadataProps!.map((p) => [p.key, p.value]))['recur.run']).toBe('test-run');
+
+    const batch = new TextIdEncoder(settings).encode(REVIEWS);
+    expect([...batch.lengths]).toEqual([11, 9, 2, 12]); // the last one truncated at maxLength, 'ok.' → ['ok', '.']
+    const ids = tensor(batch.ids, batch.dims, 'int32');
+    const r = await verifyOnnx(bytes, model, { text: ids, lengths: batch.lengths });
+    ids.dispose();
+    model.dispose();
+    expect(memory().tensors).toBe(before);
+    expect(Object.keys(r.outputs).sort()).toEqual(['logits', 'probabilities']);
+    expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    console.log(`SentimentRNN(${cell}) max |ORT − Recur| = ${r.maxAbsDiff.toExponential(2)}`);
+  });
+
+  it('refuses a vocabulary that does not fit the embedding', async () => {
+    const model = new SentimentRNN({ vocabSize: 10, embeddingDim: 4, hiddenDim: 3, seed: 1 }).eval();
+    await expect(exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab: ['<unk>', '<pad>'], padIndex: 1, unkIndex: 0 }))
+      .rejects.toThrow(/vocabulary has 2 tokens, the embedding 10 rows/);
+    model.dispose();
+  });
+
+  it('TextIdEncoder pads time-major, maps unknown words to <unk>, rejects token-less text', () => {
+    const enc = new TextIdEncoder({ tokenizer: 'basic_english', lowercase: true, vocab: ['<unk>', '<pad>', 'good', '!'], padIndex: 1, unkIndex: 0 });
+    const b = enc.encode(['Good!', 'GOOD movie !!']);
+    expect(b.dims).toEqual([4, 2]);
+    expect([...b.ids]).toEqual([2, 2, 3, 0, 1, 3, 1, 3]);
+    expect([...b.lengths]).toEqual([2, 4]);
+    expect(() => enc.encode(['fine', '"'])).toThrow(/text 1 has no tokens/);
+  });
+});

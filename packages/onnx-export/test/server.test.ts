@@ -1,0 +1,85 @@
+/** The prediction server on a real exported SentimentRNN: 200 paths and every 4xx path, over real HTTP. */
+import { SentimentRNN } from '@recur/recurrent';
+import { memory, tensor } from '@recur/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportSentimentModel, readTokenizerSettings, decodeModel, TextIdEncoder } from '../src/index.js';
+import { createPredictionServer, type PredictionServer } from '../src/node/index.js';
+import { REVIEWS, smallVocab } from './helpers.js';
+
+let srv: PredictionServer;
+let expected: number[];
+const before = memory().tensors;
+
+beforeAll(async () => {
+  const vocab = smallVocab();
+  const model = new SentimentRNN({ vocabSize: vocab.length, embeddingDim: 6, hiddenDim: 5, padIdx: 1, seed: 11 }).eval();
+  const { bytes } = await exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab, padIndex: 1, unkIndex: 0 });
+  // Recur's own probabilities for the reviews, one at a time (no padding at all), to compare with the batched server.
+  const enc = new TextIdEncoder(readTokenizerSettings(decodeModel(bytes)));
+  expected = [];
+  for (const r of REVIEWS) {
+    const b = enc.encode([r]);
+    const ids = tensor(b.ids, b.dims, 'int32');
+    const logit = model.forward(ids, b.lengths);
+    expected.push(1 / (1 + Math.exp(-(await logit.data())[0]!)));
+    ids.dispose();
+    logit.dispose();
+  }
+  model.dispose();
+  srv = await createPredictionServer({ modelBytes: bytes, port: 0, host: '127.0.0.1', maxBatch: 4, maxBodyBytes: 2048 });
+});
+
+afterAll(async () => {
+  await srv?.close();
+  expect(memory().tensors).toBe(before);
+});
+
+const post = (path: string, body: string) => fetch(srv.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+describe('createPredictionServer', () => {
+  it('GET /health reports the provider and limits', async () => {
+    const res = await fetch(`${srv.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', provider: 'cpu', tokenizer: 'basic_english', vocabSize: smallVocab().length, maxBatch: 4, maxBodyBytes: 2048 });
+  });
+
+  it('POST /predict returns batched probabilities equal to Recur one text at a time', async () => {
+    const res = await post('/predict', JSON.stringify({ texts: REVIEWS }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { probabilities: number[][]; labels: string[]; classes: string[] };
+    expect(body.classes).toEqual(['negative', 'positive']);
+    expect(body.probabilities).toHaveLength(REVIEWS.length);
+    body.probabilities.forEach((p, i) => {
+      expect(p).toHaveLength(1);
+      expect(Math.abs(p[0]! - expected[i]!)).toBeLessThan(1e-5);
+      expect(body.labels[i]).toBe(p[0]! >= 0.5 ? 'positive' : 'negative');
+    });
+  });
+
+  it.each([
+    ['bad JSON', '{"texts": [', 400, /invalid JSON/],
+    ['not an object', '["a"]', 400, /JSON object/],
+    ['missing texts', '{"text": "a"}', 400, /"texts" must be an array/],
+    ['empty batch', '{"texts": []}', 400, /"texts" is empty/],
+    ['empty text', '{"texts": ["good", "   "]}', 400, /texts\[1\] is empty/],
+    ['non-string text', '{"texts": ["good", 3]}', 400, /texts\[1\] is number/],
+    ['null text', '{"texts": [null]}', 400, /texts\[0\] is null/],
+    ['token-less text', '{"texts": ["\\""]}', 400, /no tokens/],
+    ['too many texts', JSON.stringify({ texts: ['a', 'b', 'c', 'd', 'e'] }), 413, /5 texts exceed the batch limit of 4/],
+    ['too large a body', JSON.stringify({ texts: ['x'.repeat(3000)] }), 413, /exceeds the limit of 2048 bytes/],
+  ] as const)('%s → %i', async (_name, body, status, msg) => {
+    const res = await post('/predict', body);
+    expect(res.status).toBe(status);
+    const json = (await res.json()) as { error: { status: number; message: string } };
+    expect(json.error.status).toBe(status);
+    expect(json.error.message).toMatch(msg);
+  });
+
+  it('unknown paths are 404, wrong methods 405 with Allow', async () => {
+    expect((await fetch(`${srv.url}/nope`)).status).toBe(404);
+    const r = await fetch(`${srv.url}/predict`);
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST');
+    expect((await post('/health', '{}')).status).toBe(405);
+  });
+});
