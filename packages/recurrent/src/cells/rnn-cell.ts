@@ -26,9 +26,9 @@ export class RNNCell extends CellBase {
   readonly nonlinearity: Nonlinearity;
 
   constructor(opts: RNNCellOptions) {
-    super(opts, 1);
     const nl = opts.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new Error(`RNNCell: unknown nonlinearity '${String(nl)}' (use 'tanh' or 'relu')`);
+    super(opts, 1);
     this.nonlinearity = nl;
   }
 

@@ -66,7 +66,13 @@ export class Embedding extends Module {
     if (matrix.rank !== 2) throw new Error(`Embedding.fromPretrained: matrix must be 2-D [V, E], got ${formatShape(matrix.shape)}`);
     const [V, E] = matrix.shape as [number, number];
     const copy = keep(noGrad(() => scope(() => reshape(matrix, [V, E]))));
-    const emb = new Embedding({ numEmbeddings: V, embeddingDim: E, paddingIdx: opts.paddingIdx }, copy);
+    let emb: Embedding;
+    try {
+      emb = new Embedding({ numEmbeddings: V, embeddingDim: E, paddingIdx: opts.paddingIdx }, copy);
+    } catch (e) {
+      copy.dispose();
+      throw e;
+    }
     emb.weight.requiresGrad = !(opts.freeze ?? true);
     return emb;
   }
