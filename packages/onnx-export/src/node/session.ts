@@ -13,6 +13,12 @@ export interface CreateSessionOptions {
   provider?: Provider;
   /** Extra session options (executionProviders is set from `provider`). */
   sessionOptions?: Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
+  /**
+   * onnxruntime's process-wide log level, applied once, before the first session of the process
+   * (ORT reads it only then). Default 'fatal' when a GPU provider is requested, so a missing CUDA
+   * library costs one line (the fallback note) instead of ORT's native error dump; else 'warning'.
+   */
+  logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 }
 
 export interface SessionHandle {
@@ -28,6 +34,8 @@ const HOW_TO: Record<Exclude<Provider, 'cpu'>, string> = {
   webgpu: 'a WebGPU/Vulkan adapter is needed (e.g. VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for SwiftShader)',
 };
 
+let ortStarted = false;
+
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0]!.trim();
 }
@@ -42,6 +50,10 @@ function firstLine(e: unknown): string {
 export async function createSession(model: string | Uint8Array, opts: CreateSessionOptions = {}): Promise<SessionHandle> {
   const provider = opts.provider ?? 'cpu';
   if (!['cpu', 'cuda', 'webgpu'].includes(provider)) throw new Error(`createSession: unknown provider '${provider}' (use cpu, cuda or webgpu)`);
+  if (!ortStarted) {
+    ort.env.logLevel = opts.logLevel ?? (provider === 'cpu' ? 'warning' : 'fatal');
+    ortStarted = true;
+  }
   const make = (eps: string[]) => {
     const options = { ...opts.sessionOptions, executionProviders: eps };
     return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
