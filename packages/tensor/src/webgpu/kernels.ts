@@ -3,6 +3,9 @@ import type { KernelConfig } from '../registry.js';
 import type { WebGPUBackend } from './backend.js';
 import { creationKernels } from './kernels/creation.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
+import { gruKernels } from './kernels/fused-gru.js';
+import { lstmKernels } from './kernels/fused-lstm.js';
+import { rnnKernels } from './kernels/fused-rnn.js';
 import { indexingKernels } from './kernels/indexing.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { movementKernels } from './kernels/movement.js';
@@ -10,4 +13,5 @@ import { reduceKernels } from './kernels/reduce.js';
 
 export const webgpuKernels: KernelConfig<string, WebGPUBackend>[] = [
   ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels, ...creationKernels,
+  ...lstmKernels, ...gruKernels, ...rnnKernels,
 ];

@@ -1,0 +1,104 @@
+/**
+ * Fused LSTM/GRU/RNN sequence kernels on WebGPU (float32, SwiftShader) against the CPU fused kernels
+ * in float64 — which are themselves checked against the float64 equations and finite differences
+ * (fused-rnn.test.ts) — on every output (y, hN, cN, gates, cells, hLin) and every gradient.
+ */
+import { describe, expect, it } from 'vitest';
+import { hasFusedRnn, runKernel, scope, setBackend, tensor, type DType, type Tensor } from '../../src/index.js';
+import { cotangents, gatesOf, makeCase, maskOf, reference, worst, type Case, type Cotangents, type Kind } from '../fused-reference.js';
+import { gradFields, runFused, type FusedRun } from '../fused-harness.js';
+import { cpu, webgpu } from './gpu.js';
+
+/** Same calls as `runFused`, read back asynchronously (works on WebGPU). */
+async function runFusedAsync(c: Case, u: Cotangents, dtype: DType, maskDtype: DType = dtype): Promise<FusedRun> {
+  const { T, B, H } = c;
+  const G = gatesOf(c.kind) * H;
+  const { out, grads, names } = scope(() => {
+    const t = (v: number[], shape: number[]) => tensor(v, shape, dtype);
+    const x = t(c.xProj, [T, B, G]), w = t(c.wHh, [G, H]), h0 = t(c.h0, [B, H]);
+    const mask = tensor(maskOf(c), [T, B], maskDtype);
+    const dy = t(u.dy, [T, B, H]), dhN = t(u.dhN, [B, H]);
+    if (c.kind === 'lstm') {
+      const c0 = t(c.c0, [B, H]);
+      const o = runKernel('LSTMSequence', [x, w, h0, c0, mask]);
+      const g = runKernel('LSTMSequenceGrad', [dy, dhN, t(u.dcN, [B, H]), w, h0, c0, mask, o[3]!, o[4]!, o[0]!]);
+      return { out: o, grads: g, names: ['xProj', 'wHh', 'h0', 'c0'] };
+    }
+    if (c.kind === 'gru') {
+      const o = runKernel('GRUSequence', [x, w, t(c.bHh, [G]), h0, mask]);
+      const g = runKernel('GRUSequenceGrad', [dy, dhN, w, h0, mask, o[2]!, o[3]!, o[0]!]);
+      return { out: o, grads: g, names: ['xProj', 'wHh', 'bHh', 'h0'] };
+    }
+    const attrs = { nonlinearity: c.kind.slice(4) };
+    const o = runKernel('RNNSequence', [x, w, h0, mask], attrs);
+    const g = runKernel('RNNSequenceGrad', [dy, dhN, w, h0, mask, o[0]!], attrs);
+    return { out: o, grads: g, names: ['xProj', 'wHh', 'h0'] };
+  });
+  const read = async (ts: Tensor[]) => Promise.all(ts.map(async (v) => Float64Array.from(await v.data())));
+  try {
+    const forward = await read(out);
+    const g = await read(grads);
+    return { forward, grads: Object.fromEntries(names.map((n, i) => [n, g[i]!])) };
+  } finally {
+    for (const v of [...out, ...grads]) v.dispose();
+  }
+}
+
+const KINDS: Kind[] = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'];
+const SIZES: Array<[T: number, B: number, H: number, lengths: number[]]> = [
+  [4, 4, 3, [4, 2, 1, 0]],
+  [7, 5, 37, [7, 6, 3, 1, 0]],
+  [3, 2, 65, [3, 2]],
+  [1, 1, 1, [1]],
+];
+
+describe('fused recurrent kernels on WebGPU', () => {
+  it('are registered on the WebGPU backend', async () => {
+    setBackend(await webgpu());
+    try {
+      expect([hasFusedRnn('lstm'), hasFusedRnn('gru'), hasFusedRnn('rnn')]).toEqual([true, true, true]);
+    } finally {
+      setBackend(cpu);
+    }
+  });
+
+  for (const kind of KINDS) {
+    for (const [T, B, H, lengths] of SIZES) {
+      it(`${kind} T=${T} B=${B} H=${H}: forward and gradients match the CPU (float64)`, async () => {
+        const c = makeCase(kind, T, B, H, lengths, 3 + H);
+        const u = cotangents(c, 17 + T);
+        setBackend(cpu);
+        const ref = runFused(c, u, 'float64');
+        const eq = reference(c);
+        expect(worst(ref.forward[0]!, eq.y, 1e-9, 1e-9)).toBeLessThanOrEqual(1);
+        setBackend(await webgpu());
+        try {
+          const got = await runFusedAsync(c, u, 'float32');
+          ref.forward.forEach((v, i) => expect(worst(got.forward[i]!, v, 2e-5, 1e-4), `${kind} output ${i}`).toBeLessThanOrEqual(1));
+          for (const f of gradFields(c)) {
+            expect(worst(got.grads[f]!, ref.grads[f]!, 1e-4, 1e-3), `${kind} d${f}`).toBeLessThanOrEqual(1);
+          }
+        } finally {
+          setBackend(cpu);
+        }
+      });
+    }
+  }
+
+  it('accepts bool and int32 masks', async () => {
+    const c = makeCase('lstm', 3, 3, 4, [3, 1, 0], 8);
+    const u = cotangents(c, 2);
+    setBackend(cpu);
+    const ref = runFused(c, u, 'float64');
+    setBackend(await webgpu());
+    try {
+      for (const m of ['bool', 'int32'] as const) {
+        const got = await runFusedAsync(c, u, 'float32', m);
+        expect(worst(got.forward[0]!, ref.forward[0]!, 2e-5, 1e-4), m).toBeLessThanOrEqual(1);
+        expect(worst(got.grads.wHh!, ref.grads.wHh!, 1e-4, 1e-3), m).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      setBackend(cpu);
+    }
+  });
+});
