@@ -2,5 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@recur/source'] },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000 },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Tensor/buffer leak check from @recur/tensor/testing, plus the autograd graph-node check.
+    setupFiles: ['./test/setup.ts'],
+    testTimeout: 60_000,
+  },
 });

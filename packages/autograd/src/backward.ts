@@ -41,7 +41,10 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor
   }
   const wanted = new Set(xs.map((x) => x.id));
   const root = TAPE.nodeOf.get(y.id);
-  if (root?.consumed) {
+  const order = root ? reverseTopo(root) : [];
+  // Any consumed node on the path (not just the root: two losses may share a subgraph) has freed
+  // its saved tensors, and its rule would fail on them with an unrelated message.
+  if (order.some((n) => n.consumed)) {
     throw new Error('backward: this graph was already used by a backward pass and its saved tensors are freed; run the forward pass again');
   }
   TAPE.noGradDepth++;
@@ -49,7 +52,6 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor
     return scope(() => {
       const grads = new Map<number, Tensor>();
       grads.set(y.id, dy ?? onesLike(y));
-      const order = root ? reverseTopo(root) : [];
       for (const node of order) runNode(node, grads, wanted);
       for (const node of order) {
         node.consumed = true;
