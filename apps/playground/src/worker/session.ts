@@ -1,0 +1,136 @@
+/**
+ * A training session in the worker: the SentimentRNN, its optimizer and the batch stream. One step
+ * is forward + loss + backward + optional clipping + update, with a single read-back of
+ * [loss, correct, gradient norm] so the GPU queue is synchronised once per step.
+ */
+import { backward, noGrad } from '@recur/autograd';
+import { Adam, bceWithLogits, clipGradNorm, crossEntropy, SentimentRNN, SGD, type Optimizer } from '@recur/recurrent';
+import {
+  argMax, cast, dispose, equal, greater, keep, reshape, scope, sqrt, square, stack, sum, tensor, type Tensor,
+} from '@recur/tensor';
+import { BucketIterator, type Batch, type Encoded } from '@recur/text';
+import type { EncodedSplit } from '../data/dataset.js';
+import { outputDim, type ModelConfig, type TrainConfig } from '../model-config.js';
+import type { EvalReport, StepReport } from '../protocol.js';
+
+/** Builds the classifier for a config (seeded, so Reset gives the same start). */
+export function buildModel(c: ModelConfig, seed: number): SentimentRNN {
+  return new SentimentRNN({
+    vocabSize: c.vocabSize, embeddingDim: c.embeddingDim, hiddenDim: c.hiddenSize, outputDim: outputDim(c.numClasses),
+    numLayers: c.numLayers, bidirectional: c.bidirectional, dropout: c.dropout, padIdx: c.padIndex, cell: c.cell, seed,
+  });
+}
+
+/** The examples of a split as views into its flat id array. */
+export function examplesOf(s: EncodedSplit): Encoded[] {
+  const out: Encoded[] = [];
+  for (let i = 0; i < s.labels.length; i++) out.push({ ids: s.ids.subarray(s.offsets[i]!, s.offsets[i + 1]!), label: s.labels[i]! });
+  return out;
+}
+
+/** Loss and number of correct predictions of a batch (inside the caller's scope). */
+function lossAndCorrect(model: SentimentRNN, b: Batch): { loss: Tensor; correct: Tensor } {
+  const ids = tensor(b.ids, [b.seqLen, b.batchSize], 'int32'); // (T, B)
+  const logits = model.forward(ids, b.lengths); // (B, O)
+  const O = logits.shape[1]!;
+  if (O === 1) {
+    const flat = reshape(logits, [b.batchSize]); // (B,)
+    const y = tensor(b.labels, [b.batchSize], 'float32');
+    const correct = noGrad(() => sum(cast(equal(cast(greater(flat, 0), 'float32'), y), 'float32')));
+    return { loss: bceWithLogits(flat, y), correct };
+  }
+  const y = tensor(Int32Array.from(b.labels), [b.batchSize], 'int32');
+  const correct = noGrad(() => sum(cast(equal(argMax(logits, 1), y), 'float32')));
+  return { loss: crossEntropy(logits, y), correct };
+}
+
+export class TrainingSession {
+  readonly model: SentimentRNN;
+  private readonly opt: Optimizer;
+  private readonly trainIt: BucketIterator;
+  private readonly validIt: BucketIterator;
+  private queue: Batch[] = [];
+  private epoch = 0;
+  step = 0;
+
+  constructor(readonly config: ModelConfig, readonly train: TrainConfig, trainSplit: EncodedSplit, validSplit: EncodedSplit, unkIndex: number, readonly seed = train.seed) {
+    this.model = buildModel(config, seed);
+    this.opt = train.optimizer === 'adam'
+      ? new Adam(this.model.trainableParameters(), { lr: train.learningRate })
+      : new SGD(this.model.trainableParameters(), { lr: train.learningRate, momentum: 0.9 });
+    const opts = { batchSize: train.batchSize, padIndex: config.padIndex, unkIndex, seed: train.seed };
+    this.trainIt = new BucketIterator(examplesOf(trainSplit), opts);
+    // Validation on at most 512 examples keeps it to a blink between steps.
+    this.validIt = new BucketIterator(examplesOf(validSplit).slice(0, 512), { ...opts, batchSize: 64, shuffle: false });
+  }
+
+  private nextBatch(): Batch {
+    if (this.queue.length === 0) this.queue = [...this.trainIt.epoch(this.epoch++)];
+    return this.queue.shift()!;
+  }
+
+  /** One optimisation step; resolves once its numbers are read back. */
+  async trainStep(): Promise<StepReport> {
+    const t0 = performance.now();
+    const b = this.nextBatch();
+    this.model.train();
+    const params = this.opt.params.map((p) => p.value);
+    const { loss, correct } = scope(() => {
+      const r = lossAndCorrect(this.model, b);
+      return { loss: keep(r.loss), correct: keep(r.correct) };
+    });
+    let grads: Tensor[] = [];
+    let stats: Tensor | null = null;
+    try {
+      grads = backward(loss, params);
+      const norm = keep(noGrad(() => scope(() => sqrt(sum(stack(grads.map((g) => sum(square(g)))))))));
+      if (this.train.clipNorm > 0) {
+        const c = clipGradNorm(grads, this.train.clipNorm);
+        c.totalNorm.dispose();
+        dispose(grads);
+        grads = c.grads;
+      }
+      this.opt.step(grads);
+      stats = keep(scope(() => stack([loss, correct, norm])));
+      norm.dispose();
+    } finally {
+      dispose(grads);
+      loss.dispose();
+      correct.dispose();
+    }
+    const [lossV, correctV, normV] = await stats.data();
+    stats.dispose();
+    this.step++;
+    if (!Number.isFinite(lossV!)) throw new Error(`the loss is ${lossV} at step ${this.step}: lower the learning rate or turn on gradient clipping, then Reset`);
+    const ms = performance.now() - t0;
+    let tokens = 0;
+    for (const n of b.lengths) tokens += n;
+    return { step: this.step, loss: lossV!, accuracy: correctV! / b.batchSize, gradNorm: normV!, tokensPerSec: tokens / (ms / 1000), ms };
+  }
+
+  /** Mean loss and accuracy on (up to 512 of) the validation examples. */
+  async evaluate(): Promise<EvalReport | null> {
+    if (this.validIt.length === 0) return null;
+    this.model.eval();
+    // One row [mean loss, correct, batch size] per batch, read back once.
+    const totals = keep(noGrad(() => scope(() => stack([...this.validIt.epoch(0)].map((b) => {
+      const { loss, correct } = lossAndCorrect(this.model, b);
+      return stack([loss, correct, tensor(b.batchSize, [], 'float32')]);
+    })))));
+    const v = await totals.data();
+    totals.dispose();
+    this.model.train();
+    let lossSum = 0, correct = 0, n = 0;
+    for (let i = 0; i < v.length; i += 3) {
+      lossSum += v[i]! * v[i + 2]!;
+      correct += v[i + 1]!;
+      n += v[i + 2]!;
+    }
+    return { step: this.step, loss: lossSum / n, accuracy: correct / n, examples: n };
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    this.model.dispose();
+  }
+}
