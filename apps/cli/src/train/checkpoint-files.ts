@@ -17,6 +17,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../fs-util.js';
 
 export type CheckpointName = 'best' | 'last';
 
+export interface RunningSums { loss: number; correct: number; count: number; tokens: number; seconds: number }
+
 /** Bookkeeping of a checkpoint: where training stands and how to continue exactly. */
 export interface CheckpointState {
   format: 'recur-checkpoint';
@@ -30,7 +32,9 @@ export interface CheckpointState {
   /** Global random stream of @recur/tensor (dropout) at this point. */
   rng: { seed: number; counter: number };
   /** Running sums of the current epoch, so its summary row matches an uninterrupted run. */
-  epochSums: { loss: number; correct: number; count: number; tokens: number; seconds: number };
+  epochSums: RunningSums;
+  /** Running sums of the current metrics-log window. */
+  windowSums?: RunningSums;
   bestValidAcc: number;
   bestEpoch: number;
   /** Training wall time so far (seconds). */
