@@ -7,5 +7,7 @@ export default defineConfig({
     // Tensor/buffer leak check from @recur/tensor/testing, plus the autograd graph-node check.
     setupFiles: ['./test/setup.ts'],
     testTimeout: 60_000,
+    // WebGPU tests run on SwiftShader through the `webgpu` package (TOOLCHAIN.md §3).
+    env: { VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json', XDG_RUNTIME_DIR: '/tmp' },
   },
 });
