@@ -1,9 +1,13 @@
 /** The seed's SentimentRNN: export with tokenizer metadata, ORT parity on tokenized text, metadata round trip. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SentimentRNN } from '@recur/recurrent';
+import { basicEnglish } from '@recur/text';
 import { memory, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { checkModel, decodeModel, exportSentimentModel, readTokenizerSettings, TextIdEncoder } from '../src/index.js';
-import { verifyOnnx } from '../src/node/index.js';
+import { loadOnnx, saveOnnx, verifyOnnx, verifyOnTexts } from '../src/node/index.js';
 import { REVIEWS, smallVocab } from './helpers.js';
 
 describe('exportSentimentModel', () => {
@@ -54,5 +58,33 @@ describe('exportSentimentModel', () => {
     expect([...b.ids]).toEqual([2, 2, 3, 0, 1, 3, 1, 3]);
     expect([...b.lengths]).toEqual([2, 4]);
     expect(() => enc.encode(['fine', '"'])).toThrow(/text 1 has no tokens/);
+  });
+});
+
+describe('real IMDB reviews, files on disk', () => {
+  const root = process.env.RECUR_DATA ?? join(import.meta.dirname, '../../../../shared/data');
+  const testDir = join(root, 'imdb/aclImdb/test');
+  const hasData = existsSync(join(testDir, 'pos')) && existsSync(join(testDir, 'neg'));
+
+  it.runIf(hasData)('saveOnnx → loadOnnx → verifyOnTexts on 8 test reviews within 1e-5', async () => {
+    const texts = ['pos', 'neg'].flatMap((l) => readdirSync(join(testDir, l)).sort().slice(0, 4).map((f) => readFileSync(join(testDir, l, f), 'utf8')));
+    const counts = new Map<string, number>();
+    for (const t of texts) for (const w of basicEnglish(t)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    const vocab = ['<unk>', '<pad>', ...[...counts].filter(([, n]) => n > 1).map(([w]) => w)];
+    const model = new SentimentRNN({ vocabSize: vocab.length, embeddingDim: 8, hiddenDim: 6, padIdx: 1, seed: 3 }).eval();
+    const { bytes } = await exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab, padIndex: 1, unkIndex: 0, maxLength: 200 });
+    const dir = mkdtempSync(join(tmpdir(), 'recur-onnx-imdb-'));
+    try {
+      const file = join(dir, 'model.onnx');
+      await saveOnnx(file, bytes);
+      const loaded = await loadOnnx(file);
+      expect(loaded.settings?.vocab).toEqual(vocab);
+      const r = await verifyOnTexts(file, model, texts);
+      console.log(`IMDB reviews: max |ORT − Recur| = ${r.maxAbsDiff.toExponential(2)} over ${texts.length} texts`);
+      expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      model.dispose();
+    }
   });
 });

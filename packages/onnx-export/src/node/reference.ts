@@ -1,5 +1,5 @@
 /** Recur's own forward pass for the exported models, under the ONNX output names. */
-import type { Module, RecurrentBase } from '@recur/recurrent';
+import type { Dropout, Embedding, Linear, Module, RecurrentBase } from '@recur/recurrent';
 import { dispose, keep, reshape, scope, sigmoid, slice, softmax, transpose, type Tensor } from '@recur/tensor';
 import type { ClassifierParts } from '../classifier.js';
 import type { VerifyInputs } from './verify.js';
@@ -76,5 +76,13 @@ export async function classifierReference(model: Module, parts: ClassifierParts,
     const probs = fc.outFeatures === 1 ? sigmoid(logits) : softmax(logits, -1);
     return { logits: keep(logits), probabilities: keep(probs) };
   });
+  return toHost(named);
+}
+
+/** Linear, Embedding or Dropout (eval) forward on one input: `output`. */
+export async function layerReference(m: Linear | Embedding | Dropout, inputs: VerifyInputs, inputName: string): Promise<HostOut> {
+  const x = tensorInput(inputs, inputName, 'verifyOnnx');
+  if (!x) throw new Error(`verifyOnnx: ${m.constructor.name} needs an '${inputName}' tensor`);
+  const named = scope(() => ({ output: keep(m.forward(x)) }));
   return toHost(named);
 }

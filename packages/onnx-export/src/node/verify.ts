@@ -2,13 +2,16 @@
  * `verifyOnnx`: runs an exported file in onnxruntime-node and Recur's own forward pass on the same
  * inputs, and reports the largest absolute difference per output.
  */
-import { RecurrentBase, type Module } from '@recur/recurrent';
-import { type Tensor } from '@recur/tensor';
-import { findClassifierParts } from '../classifier.js';
-import { recurrentReference, classifierReference } from './reference.js';
+import { readFile } from 'node:fs/promises';
+import { Dropout, Embedding, Linear, RecurrentBase, type Module } from '@recur/recurrent';
+import { tensor, type Tensor } from '@recur/tensor';
+import { CLASSIFIER_IO, findClassifierParts } from '../classifier.js';
+import { decodeModel } from '../proto/codec.js';
+import { readTokenizerSettings, TextIdEncoder } from '../tokenizer.js';
+import { classifierReference, layerReference, recurrentReference } from './reference.js';
 import { createSession, runSession, type FeedValue, type Provider } from './session.js';
 
-/** Inputs by ONNX input name: `input`/`h0`/`c0` (float32) and `lengths` for RNNs; `text` and `lengths` for classifiers. */
+/** Inputs by ONNX input name: `input`/`h0`/`c0` (float32) and `lengths` for RNNs; `text` and `lengths` for classifiers; `input` for Linear/Dropout; `ids` for Embedding. */
 export type VerifyInputs = Record<string, Tensor | Int32Array | readonly number[]>;
 
 export interface VerifyOptions {
@@ -74,7 +77,28 @@ export async function verifyOnnx(file: string | Uint8Array, model: Module, input
 /** Recur's outputs under the ONNX output names, as host data. */
 export async function referenceOutputs(model: Module, inputs: VerifyInputs): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
   if (model instanceof RecurrentBase) return recurrentReference(model, inputs);
+  if (model instanceof Linear || model instanceof Dropout) return layerReference(model, inputs, 'input');
+  if (model instanceof Embedding) return layerReference(model, inputs, 'ids');
   const parts = findClassifierParts(model);
   if (parts) return classifierReference(model, parts, inputs);
   throw new Error(`verifyOnnx: no Recur reference for ${model.constructor.name}`);
+}
+
+/**
+ * Verifies an exported classifier on real texts: tokenizes them with the settings stored in the
+ * file's metadata, then runs {@link verifyOnnx} (what `recur verify model.onnx RUN` does).
+ *
+ * @example
+ * const r = await verifyOnTexts('model.onnx', model, testReviews.slice(0, 64), { provider: 'cuda' });
+ * console.log(`max |ORT − Recur| = ${r.maxAbsDiff}`);
+ */
+export async function verifyOnTexts(file: string | Uint8Array, model: Module, texts: readonly string[], opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const bytes = typeof file === 'string' ? new Uint8Array(await readFile(file)) : file;
+  const batch = new TextIdEncoder(readTokenizerSettings(decodeModel(bytes))).encode(texts);
+  const ids = tensor(batch.ids, batch.dims, 'int32');
+  try {
+    return await verifyOnnx(bytes, model, { [CLASSIFIER_IO.ids]: ids, [CLASSIFIER_IO.lengths]: batch.lengths }, opts);
+  } finally {
+    ids.dispose();
+  }
 }
