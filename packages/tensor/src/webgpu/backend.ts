@@ -44,6 +44,8 @@ export class WebGPUBackend implements Backend {
   readonly pipelines: PipelineCache;
   /** Dispatches queued before an automatic submit. */
   batchSize = 64;
+  /** Running totals: compute dispatches recorded and command buffers submitted (for tests and tuning). */
+  readonly stats = { dispatches: 0, submits: 0 };
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
@@ -261,6 +263,7 @@ export class WebGPUBackend implements Backend {
 
   /** Counts a recorded dispatch; submits every `batchSize` dispatches. */
   dispatched(): void {
+    this.stats.dispatches++;
     if (++this.queued >= this.batchSize) this.submit();
   }
 
@@ -295,6 +298,7 @@ export class WebGPUBackend implements Backend {
     if (this.encoder) {
       this.device.queue.submit([this.encoder.finish()]);
       this.encoder = null;
+      this.stats.submits++;
     }
     this.queued = 0;
     for (const [key, buf] of this.pendingFree) {
