@@ -17,6 +17,7 @@ export interface CreateSessionOptions {
    * onnxruntime's process-wide log level, applied once, before the first session of the process
    * (ORT reads it only then). Default 'fatal' when a GPU provider is requested, so a missing CUDA
    * library costs one line (the fallback note) instead of ORT's native error dump; else 'warning'.
+   * When given, it is also the session's log severity ('verbose' prints node placements).
    */
   logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 }
@@ -35,6 +36,7 @@ const HOW_TO: Record<Exclude<Provider, 'cpu'>, string> = {
 };
 
 let ortStarted = false;
+const SEVERITY = { verbose: 0, info: 1, warning: 2, error: 3, fatal: 4 } as const;
 
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0]!.trim();
@@ -55,7 +57,8 @@ export async function createSession(model: string | Uint8Array, opts: CreateSess
     ortStarted = true;
   }
   const make = (eps: string[]) => {
-    const options = { ...opts.sessionOptions, executionProviders: eps };
+    const severity = opts.logLevel ? { logSeverityLevel: SEVERITY[opts.logLevel] } : {};
+    const options = { ...severity, ...opts.sessionOptions, executionProviders: eps };
     return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
   };
   if (provider === 'cpu') return { session: await make(['cpu']), provider };
