@@ -32,12 +32,13 @@ export function rand(n: number, seed: number, scale = 1): number[] {
   return out;
 }
 
-export function makeCase(kind: Kind, T: number, B: number, H: number, lengths: number[], seed: number): Case {
+/** A seeded case; `wScale` bounds W_hh (keep it near 1/√H for long Elman sequences, which are chaotic otherwise). */
+export function makeCase(kind: Kind, T: number, B: number, H: number, lengths: number[], seed: number, wScale = 0.8): Case {
   const G = gatesOf(kind) * H;
   return {
     kind, T, B, H, lengths,
     xProj: rand(T * B * G, seed, 1.5),
-    wHh: rand(G * H, seed + 1, 0.8),
+    wHh: rand(G * H, seed + 1, wScale),
     bHh: kind === 'gru' ? rand(G, seed + 2, 0.5) : [],
     h0: rand(B * H, seed + 3, 0.9),
     c0: kind === 'lstm' ? rand(B * H, seed + 4, 0.9) : [],

@@ -8,25 +8,32 @@ import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
 import { reduceKernels } from './reduce.js';
+import { fastCpuKernels } from './wasm/index.js';
 
 export { CpuBackend } from './cpu-backend.js';
 export { matMulImpl } from './matmul.js';
 export { binaryImpl, unaryImpl, walkBroadcast } from './elementwise.js';
 export { reduceImpl, reducedShape } from './reduce.js';
+export { fastCpuKernels, setCpuSimd, type WasmVariant } from './wasm/index.js';
 
-/** Every CPU kernel (primitives plus the fused recurrent layers); other backends reuse entries as fallbacks. */
+/**
+ * The CPU reference kernels (primitives plus the fused recurrent layers) in plain TypeScript; other
+ * backends reuse entries as fallbacks. `fastCpuKernels` override some of them for float32.
+ */
 export const cpuKernels: KernelConfig<string, CpuBackend>[] = [
   ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels,
   ...creationKernels, ...fusedRnnKernels,
 ];
 
 /**
- * Creates the CPU backend and installs its kernels.
+ * Creates the CPU backend and installs its kernels: the reference list, then the WebAssembly SIMD
+ * overrides (same keys; they fall back to the reference where WebAssembly is unavailable).
  *
  * @example
  * setBackend(createCpuBackend());
  */
 export function createCpuBackend(): CpuBackend {
   registerKernels(cpuKernels as KernelConfig<string, never>[]);
+  registerKernels(fastCpuKernels as KernelConfig<string, never>[]);
   return new CpuBackend();
 }

@@ -1,0 +1,192 @@
+// Single-precision matrix products for the CPU backend, compiled by AssemblyScript to WebAssembly
+// with 128-bit SIMD. Pointers are byte offsets into the imported memory, which the TypeScript side
+// manages as an arena (src/cpu/wasm/runtime.ts). Bytes [0, 1024) are this module's scratch space.
+//
+// Layout: B is packed once into panels of NR = 8 columns, K split into blocks of KC rows, so the
+// inner loop reads one contiguous 8-float row of B per step of k; A is read in place (row-major),
+// 4 rows at a time, each element broadcast with load32_splat. With relaxed SIMD the multiply-add
+// is one fused instruction (relaxed_madd); without it, a mul and an add.
+
+const KC: i32 = 256;
+const NR: i32 = 8;
+const SCRATCH: usize = 64;
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/** Floats needed by packB for a k×n matrix. */
+export function packedSize(k: i32, n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR * k;
+}
+
+/** Packs op(B) (k×n; B is [k,n] row-major, or [n,k] when transB) into NR-column panels. */
+export function packB(b: usize, ldb: i32, transB: i32, k: i32, n: i32, dst: usize): void {
+  const np = (n + NR - 1) / NR;
+  for (let kb = 0; kb < k; kb += KC) {
+    const kc = min(KC, k - kb);
+    for (let j = 0; j < np; j++) {
+      let out = dst + (<usize>((kb * np + j * kc) * NR) << 2);
+      const j0 = j * NR;
+      const nc = min(NR, n - j0);
+      if (!transB && nc == NR) {
+        let src = b + (<usize>(kb * ldb + j0) << 2);
+        for (let p = 0; p < kc; p++) {
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+          src += <usize>ldb << 2;
+          out += 32;
+        }
+        continue;
+      }
+      for (let p = 0; p < kc; p++) {
+        for (let q = 0; q < NR; q++) {
+          let v: f32 = 0;
+          if (q < nc) {
+            v = transB ? load<f32>(b + (<usize>((j0 + q) * ldb + kb + p) << 2))
+              : load<f32>(b + (<usize>((kb + p) * ldb + j0 + q) << 2));
+          }
+          store<f32>(out, v);
+          out += 4;
+        }
+      }
+    }
+  }
+}
+
+/** dst [cols, rows] = src [rows, cols]ᵀ, in 8×8 tiles. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r0 = 0; r0 < rows; r0 += 8) {
+    const r1 = min(rows, r0 + 8);
+    for (let c0 = 0; c0 < cols; c0 += 8) {
+      const c1 = min(cols, c0 + 8);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) {
+          store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
+        }
+      }
+    }
+  }
+}
+
+@inline function finish(cp: usize, v0: v128, v1: v128, nc: i32, acc: bool): void {
+  if (nc == NR) {
+    if (acc) {
+      v0 = f32x4.add(v0, v128.load(cp));
+      v1 = f32x4.add(v1, v128.load(cp, 16));
+    }
+    v128.store(cp, v0);
+    v128.store(cp, v1, 16);
+    return;
+  }
+  v128.store(SCRATCH, v0);
+  v128.store(SCRATCH, v1, 16);
+  for (let q = 0; q < nc; q++) {
+    const o = cp + (<usize>q << 2);
+    const v = load<f32>(SCRATCH + (<usize>q << 2));
+    store<f32>(o, acc ? load<f32>(o) + v : v);
+  }
+}
+
+// 4 rows × 8 columns of C over kc steps of k.
+@inline function kernel4(ap: usize, lda: i32, bp: usize, kc: i32, cp: usize, ldc: i32, nc: i32, acc: bool): void {
+  const la = <usize>lda << 2;
+  let a0 = ap, a1 = ap + la, a2 = a1 + la, a3 = a2 + la;
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let p = 0;
+  for (; p + 2 <= kc; p += 2) {
+    let b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let av = v128.load32_splat(a0); c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a1); c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a2); c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a3); c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    b0 = v128.load(bp, 32); b1 = v128.load(bp, 48);
+    av = v128.load32_splat(a0, 4); c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a1, 4); c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a2, 4); c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a3, 4); c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    a0 += 8; a1 += 8; a2 += 8; a3 += 8; bp += 64;
+  }
+  if (p < kc) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let av = v128.load32_splat(a0); c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a1); c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a2); c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a3); c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+  }
+  const lc = <usize>ldc << 2;
+  finish(cp, c00, c01, nc, acc);
+  finish(cp + lc, c10, c11, nc, acc);
+  finish(cp + 2 * lc, c20, c21, nc, acc);
+  finish(cp + 3 * lc, c30, c31, nc, acc);
+}
+
+// 1 row × 8 columns (matrix-vector products and leftover rows); two chains hide add latency.
+@inline function kernel1(ap: usize, bp: usize, kc: i32, cp: usize, nc: i32, acc: bool): void {
+  let c0 = f32x4.splat(0), c1 = c0, d0 = c0, d1 = c0;
+  let p = 0;
+  for (; p + 2 <= kc; p += 2) {
+    let av = v128.load32_splat(ap);
+    c0 = madd(av, v128.load(bp), c0); c1 = madd(av, v128.load(bp, 16), c1);
+    av = v128.load32_splat(ap, 4);
+    d0 = madd(av, v128.load(bp, 32), d0); d1 = madd(av, v128.load(bp, 48), d1);
+    ap += 8; bp += 64;
+  }
+  if (p < kc) {
+    const av = v128.load32_splat(ap);
+    c0 = madd(av, v128.load(bp), c0); c1 = madd(av, v128.load(bp, 16), c1);
+  }
+  finish(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), nc, acc);
+}
+
+/**
+ * C[m×n] (+)= A[m×k] · B, with B packed by packB and A row-major with leading dimension lda.
+ * Columns [n0, n1) only (n0 a multiple of 8), so threads can split the panels between them.
+ */
+export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, pb: usize, c: usize, ldc: i32, accumulate: i32, n0: i32, n1: i32): void {
+  const np = (n + NR - 1) / NR;
+  const j0 = n0 / NR, j1 = (n1 + NR - 1) / NR;
+  if (k == 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc + n0) << 2), 0, <usize>(n1 - n0) << 2);
+    return;
+  }
+  for (let kb = 0; kb < k; kb += KC) {
+    const kc = min(KC, k - kb);
+    const acc = accumulate != 0 || kb > 0;
+    const bBlock = pb + (<usize>(kb * np * NR) << 2);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const ap = a + (<usize>(i * lda + kb) << 2);
+      const cp = c + (<usize>(i * ldc) << 2);
+      for (let j = j0; j < j1; j++) {
+        kernel4(ap, lda, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + (<usize>(j * NR) << 2), ldc, min(NR, n - j * NR), acc);
+      }
+    }
+    for (; i < m; i++) {
+      const ap = a + (<usize>(i * lda + kb) << 2);
+      const cp = c + (<usize>(i * ldc) << 2);
+      for (let j = j0; j < j1; j++) {
+        kernel1(ap, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + (<usize>(j * NR) << 2), min(NR, n - j * NR), acc);
+      }
+    }
+  }
+}
+
+/** Largest |x| over n floats; NaN when any is NaN (f32x4.max propagates NaN). */
+export function maxAbs(p: usize, n: i32): f32 {
+  let m = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    m = f32x4.max(m, f32x4.abs(v128.load(p)));
+    p += 16;
+  }
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < n; i++) {
+    const v = abs(load<f32>(p));
+    if (v != v) return v;
+    r = max(r, v);
+    p += 4;
+  }
+  return r;
+}

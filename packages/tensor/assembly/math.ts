@@ -1,0 +1,76 @@
+// Vectorised transcendental functions for the recurrent cell kernels (f32x4). Accuracy: a few
+// units in the last place of f32 (about 2e-7 absolute near 0 for tanh); NaN propagates.
+
+const LOG2E: f32 = 1.44269504;
+const LN2_HI: f32 = 0.693145752;
+const LN2_LO: f32 = 1.42860677e-6;
+
+/** e^x: 2^n · p(r) with n = round(x·log2 e), r = x − n·ln 2, p a degree-6 Taylor polynomial. */
+@inline export function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.0 / 720.0);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/** 1 / (1 + e^−x). */
+@inline export function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/** tanh x = 1 − 2 / (e^{2x} + 1). */
+@inline export function tanh4(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(exp4(f32x4.add(x, x)), one)));
+}
+
+/** Loads 4 floats, or `rem` (< 4) of them padded with zeros. */
+@inline export function load4(p: usize, rem: i32): v128 {
+  if (rem >= 4) return v128.load(p);
+  let v = f32x4.splat(0);
+  if (rem > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (rem > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (rem > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores 4 floats, or the first `rem` (< 4) of them. */
+@inline export function store4(p: usize, v: v128, rem: i32): void {
+  if (rem >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  if (rem > 0) store<f32>(p, f32x4.extract_lane(v, 0));
+  if (rem > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (rem > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** dst[r] = mask[r] ≠ 0 ? src[r] : dst[r] for rows of `cols` floats (padded rows keep their state). */
+export function selectRows(dst: usize, src: usize, mask: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    if (load<f32>(mask + (<usize>r << 2)) != 0) {
+      memory.copy(dst + (<usize>(r * cols) << 2), src + (<usize>(r * cols) << 2), <usize>cols << 2);
+    }
+  }
+}
+
+/** out[j] = Σ_r x[r, j] (bias gradients). */
+export function colSum(x: usize, rows: i32, cols: i32, out: usize): void {
+  memory.fill(out, 0, <usize>cols << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = x + (<usize>(r * cols) << 2);
+    for (let j = 0; j < cols; j += 4) {
+      const o = out + (<usize>j << 2);
+      store4(o, f32x4.add(load4(o, cols - j), load4(row + (<usize>j << 2), cols - j)), cols - j);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** Fused GRU layer in WebAssembly (float32); same structure as lstm-wasm.ts. */
+import type { TensorInfo } from '../../backend.js';
+import type { CpuBackend } from '../cpu-backend.js';
+import { seqDims, valuesOf } from '../fused/common.js';
+import type { WasmRuntime } from './runtime.js';
+import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
+import { parallelGemm } from './threads.js';
+
+/** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
+export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
+  const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
+  const G = 3 * H, BH = B * H;
+  const [xProj, wHh, bHh, h0, maskV] = valuesOf(backend, inputs);
+  const mark = rt.mark();
+  try {
+    const x = rt.put(xProj!); // input preactivations, turned into the activated gates
+    const pw = packTransposed(rt, rt.put(wHh!), G, H);
+    const bias = rt.put(bHh!), h = rt.put(h0!), mask = putMask(rt, maskV!);
+    const hh = rt.alloc(B * G), y = rt.alloc(T * BH), hLin = rt.alloc(T * BH);
+    for (let t = 0; t < T; t++) {
+      parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
+      rt.x.gruForward(x + t * B * G * 4, hh, bias, h, y + t * BH * 4, hLin + t * BH * 4, mask + t * B * 4, B, H);
+    }
+    const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
+    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(x, T * B * G, [T, B, G]), o(hLin, T * BH, [T, B, H])];
+  } finally {
+    rt.release(mark);
+  }
+}
+
+/** in: dy, dhN, wHh, h0, mask, gates, hLin, y → out: dxProj, dwHh, dbHh, dh0. */
+export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
+  const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
+  const G = 3 * H, BH = B * H;
+  const [dy, dhN, wHh, h0, maskV, gatesV, hLinV, yV] = valuesOf(backend, inputs);
+  const mark = rt.mark();
+  try {
+    const hs = putConcat(rt, h0!, yV!, (T - 1) * BH);
+    const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), dyp = rt.put(dy!), mask = putMask(rt, maskV!);
+    const dh = rt.put(dhN!), direct = rt.alloc(BH), tmp = rt.alloc(BH);
+    const pw = packPlain(rt, rt.put(wHh!), G, H);
+    const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
+    for (let t = T - 1; t >= 0; t--) {
+      const o = t * B * G * 4, s = t * BH * 4, mt = mask + t * B * 4;
+      rt.x.gruBackward(dx + o, dhh + o, direct, gates + o, hLin + s, hs + s, dyp + s, dh, mt, B, H);
+      parallelGemm(rt, B, H, G, dhh + o, G, pw, tmp, H, false);
+      rt.x.addRowsMasked(dh, direct, tmp, mt, B, H);
+    }
+    const dw = weightGrad(rt, dhh, hs, T * B, G, H);
+    const db = rt.alloc(G);
+    rt.x.colSum(dhh, T * B, G, db);
+    return [
+      backend.out(rt.take(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
+      backend.out(rt.take(db, G), [G], 'float32'), backend.out(rt.take(dh, BH), [B, H], 'float32'),
+    ];
+  } finally {
+    rt.release(mark);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The CPU `BatchMatMul` override: float32 products run in the WebAssembly SIMD gemm; float64,
+ * other dtypes, empty shapes and inputs with non-finite or huge values (|x| > 1e15, where float32
+ * accumulation could overflow differently from the reference's float64 sums) take the JS path.
+ */
+import type { TensorInfo } from '../../backend.js';
+import type { KernelArgs, KernelConfig } from '../../registry.js';
+import type { CpuBackend } from '../cpu-backend.js';
+import { matmulKernels } from '../matmul.js';
+import { wasmRuntime, type WasmRuntime } from './runtime.js';
+import { parallelGemm } from './threads.js';
+
+const reference = matmulKernels[0]!;
+const LIMIT = 1e15;
+
+/**
+ * C [m×n] = op(A)·op(B) on arena pointers: A is m×k (or k×m when transA; then `scratch` holds m·k
+ * floats for its transpose), B is k×n (or n×k when transB). Packs B into `pb` unless `packed`.
+ */
+export function gemmPtr(
+  rt: WasmRuntime, m: number, n: number, k: number, a: number, transA: boolean, b: number, transB: boolean,
+  c: number, pb: number, scratch = 0, packed = false,
+): void {
+  if (!packed) rt.x.packB(b, transB ? k : n, transB ? 1 : 0, k, n, pb);
+  if (transA) rt.x.transpose(a, k, m, scratch);
+  parallelGemm(rt, m, n, k, transA ? scratch : a, k, pb, c, n, false);
+}
+
+function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
+  const { inputs: [a, b], attrs, backend } = args;
+  const rt = a!.dtype === 'float32' ? wasmRuntime() : null;
+  const [ba, a1, a2] = a!.shape as [number, number, number];
+  const [bb, b1, b2] = b!.shape as [number, number, number];
+  const m = attrs.transposeA ? a2 : a1, k = attrs.transposeA ? a1 : a2, n = attrs.transposeB ? b1 : b2;
+  if (!rt || m * n * k === 0) return reference.run(args as never);
+  const batch = Math.max(ba, bb);
+  const mark = rt.mark();
+  try {
+    const av = backend.values(a!.dataId), bv = backend.values(b!.dataId);
+    const ap = rt.put(av), bp = rt.put(bv);
+    if (!(rt.x.maxAbs(ap, av.length) <= LIMIT && rt.x.maxAbs(bp, bv.length) <= LIMIT)) return reference.run(args as never);
+    const pb = rt.alloc(rt.x.packedSize(k, n));
+    const c = rt.alloc(batch * m * n);
+    const scratch = attrs.transposeA ? rt.alloc(m * k) : 0;
+    for (let i = 0; i < batch; i++) {
+      const aOff = (ba === 1 ? 0 : i) * m * k * 4, bOff = (bb === 1 ? 0 : i) * k * n * 4;
+      gemmPtr(rt, m, n, k, ap + aOff, attrs.transposeA, bp + bOff, attrs.transposeB, c + i * m * n * 4, pb, scratch, i > 0 && bb === 1);
+    }
+    return [backend.out(rt.take(c, batch * m * n), [batch, m, n], 'float32')];
+  } finally {
+    rt.release(mark);
+  }
+}
+
+export const wasmMatmulKernels: KernelConfig<string, CpuBackend>[] = [
+  { name: 'BatchMatMul', backend: 'cpu', run: run as KernelConfig<string, CpuBackend>['run'] },
+];

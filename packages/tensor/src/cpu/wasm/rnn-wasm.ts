@@ -1,0 +1,55 @@
+/** Fused Elman RNN layer in WebAssembly (float32, tanh or relu). */
+import type { TensorInfo } from '../../backend.js';
+import type { CpuBackend } from '../cpu-backend.js';
+import { seqDims, valuesOf } from '../fused/common.js';
+import type { Nonlinearity } from '../fused/rnn-js.js';
+import type { WasmRuntime } from './runtime.js';
+import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
+import { parallelGemm } from './threads.js';
+
+/** in: xProj, wHh, h0, mask → out: y, hN. */
+export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], act: Nonlinearity): TensorInfo[] {
+  const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
+  const BH = B * H;
+  const [xProj, wHh, h0, maskV] = valuesOf(backend, inputs);
+  const mark = rt.mark();
+  try {
+    const pre = rt.put(xProj!), pw = packTransposed(rt, rt.put(wHh!), H, H);
+    const h = rt.put(h0!), mask = putMask(rt, maskV!), y = rt.alloc(T * BH);
+    for (let t = 0; t < T; t++) {
+      const p = pre + t * BH * 4;
+      parallelGemm(rt, B, H, H, h, H, pw, p, H, true);
+      rt.x.rnnForward(p, h, y + t * BH * 4, mask + t * B * 4, B, H, act === 'relu' ? 1 : 0);
+    }
+    return [backend.out(rt.take(y, T * BH), [T, B, H], 'float32'), backend.out(rt.take(h, BH), [B, H], 'float32')];
+  } finally {
+    rt.release(mark);
+  }
+}
+
+/** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0. */
+export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], act: Nonlinearity): TensorInfo[] {
+  const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
+  const BH = B * H;
+  const [dy, dhN, wHh, h0, maskV, yV] = valuesOf(backend, inputs);
+  const mark = rt.mark();
+  try {
+    const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
+    const dyp = rt.put(dy!), mask = putMask(rt, maskV!), dh = rt.put(dhN!), tmp = rt.alloc(BH);
+    const pw = packPlain(rt, rt.put(wHh!), H, H);
+    const dx = rt.alloc(T * BH);
+    for (let t = T - 1; t >= 0; t--) {
+      const s = t * BH * 4, mt = mask + t * B * 4;
+      rt.x.rnnBackward(dx + s, hs + s + BH * 4, dyp + s, dh, mt, B, H, act === 'relu' ? 1 : 0);
+      parallelGemm(rt, B, H, H, dx + s, H, pw, tmp, H, false);
+      rt.x.selectRows(dh, tmp, mt, B, H);
+    }
+    const dw = weightGrad(rt, dx, hs, T * B, H, H);
+    return [
+      backend.out(rt.take(dx, T * BH), [T, B, H], 'float32'), backend.out(dw, [H, H], 'float32'),
+      backend.out(rt.take(dh, BH), [B, H], 'float32'),
+    ];
+  } finally {
+    rt.release(mark);
+  }
+}

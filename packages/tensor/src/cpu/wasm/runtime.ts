@@ -1,0 +1,149 @@
+/**
+ * Loads the CPU backend's WebAssembly SIMD kernels (synchronously, from the embedded base64) and
+ * manages their memory as an arena: kernels take a mark, allocate, and release the mark when done,
+ * so the memory grows to the largest call and is then reused with no allocation per call.
+ */
+import * as blobs from './kernels.generated.js';
+
+/** Exports of assembly/index.ts; pointers are byte offsets into the memory. */
+export interface WasmExports {
+  packedSize(k: number, n: number): number;
+  packB(b: number, ldb: number, transB: number, k: number, n: number, dst: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  gemm(m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number,
+    accumulate: number, n0: number, n1: number): void;
+  maxAbs(p: number, n: number): number;
+  selectRows(dst: number, src: number, mask: number, rows: number, cols: number): void;
+  colSum(x: number, rows: number, cols: number, out: number): void;
+  lstmForward(g: number, c: number, h: number, y: number, cells: number, mask: number, B: number, H: number): void;
+  lstmBackward(dx: number, gates: number, cells: number, cPrev: number, dy: number, dh: number, dc: number,
+    mask: number, B: number, H: number): void;
+  gruForward(x: number, hh: number, bias: number, h: number, y: number, hLin: number, mask: number, B: number, H: number): void;
+  gruBackward(dx: number, dhh: number, direct: number, gates: number, hLin: number, hPrev: number, dy: number,
+    dh: number, mask: number, B: number, H: number): void;
+  addRowsMasked(dh: number, direct: number, dhh: number, mask: number, B: number, H: number): void;
+  rnnForward(pre: number, h: number, y: number, mask: number, B: number, H: number, relu: number): void;
+  rnnBackward(dx: number, y: number, dy: number, dh: number, mask: number, B: number, H: number, relu: number): void;
+}
+
+/** Bytes below this offset belong to the module (its scratch space); the arena starts here. */
+const BASE = 65536;
+const PAGE = 65536;
+const MAX_PAGES = 32768;
+
+/** A loaded kernel module with its memory and arena. */
+export class WasmRuntime {
+  private top = BASE;
+  private view: Float32Array;
+
+  constructor(
+    readonly module: WebAssembly.Module,
+    readonly memory: WebAssembly.Memory,
+    readonly x: WasmExports,
+    /** Memory is a SharedArrayBuffer (worker threads can share it). */
+    readonly shared: boolean,
+    /** Built with relaxed SIMD (fused multiply-add). */
+    readonly relaxed: boolean,
+  ) {
+    this.view = new Float32Array(memory.buffer);
+  }
+
+  /** A float view of the whole memory, refreshed after growth. */
+  f32(): Float32Array {
+    if (this.view.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Reserves `floats` float32 slots (64-byte aligned, contents undefined); returns the byte offset. */
+  alloc(floats: number): number {
+    const p = (this.top + 63) & ~63;
+    const end = p + floats * 4;
+    if (end > MAX_PAGES * PAGE) throw new Error(`cpu wasm: ${Math.round(end / 2 ** 20)} MiB exceeds the 2 GiB kernel memory`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return p;
+  }
+
+  /** Allocates and copies `src` (any numeric typed array, converted to float32) into the arena. */
+  put(src: ArrayLike<number>): number {
+    const p = this.alloc(src.length);
+    this.f32().set(src, p >> 2);
+    return p;
+  }
+
+  /** A float32 copy of `floats` values at byte offset `p`. */
+  take(p: number, floats: number): Float32Array {
+    return this.f32().slice(p >> 2, (p >> 2) + floats);
+  }
+}
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Instantiates a compiled variant on `memory` (worker threads call this with the shared memory). */
+export function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): WasmExports {
+  const abort = () => { throw new Error('cpu wasm: abort'); };
+  return new WebAssembly.Instance(mod, { env: { memory, abort } }).exports as unknown as WasmExports;
+}
+
+export type WasmVariant = 'simd' | 'simdShared' | 'relaxedShared';
+
+/** The variants this runtime can run, best first. */
+export function supportedVariants(): WasmVariant[] {
+  if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return [];
+  const out: WasmVariant[] = [];
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  // Node always has SharedArrayBuffer; browsers only when cross-origin isolated.
+  const canShare = typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
+  if (canShare && WebAssembly.validate(decode(blobs.relaxedShared))) out.push('relaxedShared');
+  if (canShare && WebAssembly.validate(decode(blobs.simdShared))) out.push('simdShared');
+  if (WebAssembly.validate(decode(blobs.simd))) out.push('simd');
+  return out;
+}
+
+/** Loads `variant` with a fresh memory. */
+export function loadRuntime(variant: WasmVariant): WasmRuntime {
+  const shared = variant !== 'simd';
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
+  const mod = new WebAssembly.Module(decode(blobs[variant]));
+  return new WasmRuntime(mod, memory, instantiate(mod, memory), shared, variant === 'relaxedShared');
+}
+
+let current: WasmRuntime | null | undefined;
+let wanted: WasmVariant | 'off' | 'auto' = 'auto';
+
+/** The active kernel module, loaded on first use; null when WebAssembly SIMD is unavailable or off. */
+export function wasmRuntime(): WasmRuntime | null {
+  if (current !== undefined) return current;
+  const variants = supportedVariants();
+  const pick = wanted === 'auto' ? variants[0] : wanted === 'off' ? undefined : variants.find((v) => v === wanted);
+  current = pick ? loadRuntime(pick) : null;
+  return current;
+}
+
+/**
+ * Chooses the WebAssembly kernels of the CPU backend: 'auto' (best supported), 'off' (plain JS
+ * reference kernels), or a named variant. Returns the variant now active, or null.
+ *
+ * @example
+ * setCpuSimd('off'); // benchmark the JS reference path
+ */
+export function setCpuSimd(mode: WasmVariant | 'off' | 'auto'): WasmVariant | null {
+  wanted = mode;
+  current = undefined;
+  const rt = wasmRuntime();
+  return rt ? (rt.relaxed ? 'relaxedShared' : rt.shared ? 'simdShared' : 'simd') : null;
+}

@@ -1,0 +1,46 @@
+/** Arena helpers shared by the WebAssembly fused recurrent kernels. */
+import type { TypedArray } from '../../dtype.js';
+import type { WasmRuntime } from './runtime.js';
+import { parallelGemm } from './threads.js';
+
+/** Copies the mask [T,B] into the arena as float 0/1. */
+export function putMask(rt: WasmRuntime, mask: TypedArray): number {
+  const p = rt.alloc(mask.length);
+  const f = rt.f32(), o = p >> 2;
+  for (let i = 0; i < mask.length; i++) f[o + i] = mask[i] !== 0 ? 1 : 0;
+  return p;
+}
+
+/** Copies `first` followed by the first `restLen` values of `rest` into one contiguous block. */
+export function putConcat(rt: WasmRuntime, first: TypedArray, rest: TypedArray, restLen: number): number {
+  const p = rt.alloc(first.length + restLen);
+  const f = rt.f32();
+  f.set(first, p >> 2);
+  if (restLen > 0) f.set(rest.subarray(0, restLen), (p >> 2) + first.length);
+  return p;
+}
+
+/** Packs W_hh [G,H] as the right operand of h·W_hhᵀ (k = H, n = G). */
+export function packTransposed(rt: WasmRuntime, w: number, G: number, H: number): number {
+  const pb = rt.alloc(rt.x.packedSize(H, G));
+  rt.x.packB(w, H, 1, H, G, pb);
+  return pb;
+}
+
+/** Packs W_hh [G,H] as the right operand of dz·W_hh (k = G, n = H). */
+export function packPlain(rt: WasmRuntime, w: number, G: number, H: number): number {
+  const pb = rt.alloc(rt.x.packedSize(G, H));
+  rt.x.packB(w, H, 0, G, H, pb);
+  return pb;
+}
+
+/** dW [G,H] = Σ_rows dzᵀ·hPrev for dz [rows,G] and hPrev [rows,H], all in the arena. */
+export function weightGrad(rt: WasmRuntime, dz: number, hPrev: number, rows: number, G: number, H: number): Float32Array {
+  const pb = rt.alloc(rt.x.packedSize(rows, H));
+  rt.x.packB(hPrev, H, 0, rows, H, pb);
+  const dzT = rt.alloc(rows * G);
+  rt.x.transpose(dz, rows, G, dzT);
+  const dw = rt.alloc(G * H);
+  parallelGemm(rt, G, H, rows, dzT, rows, pb, dw, H, false);
+  return rt.take(dw, G * H);
+}
