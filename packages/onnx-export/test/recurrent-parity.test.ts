@@ -44,6 +44,20 @@ describe('recurrent layers: ORT CPU matches Recur', () => {
     diffs.push(r.maxAbsDiff);
   });
 
+  it.each(modes)('%s without biases and without a lengths input (no B, no sequence_lens)', async (mode) => {
+    const o = { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, bias: false, seed: 77 };
+    const m = mode === 'lstm' ? new LSTM(o) : mode === 'gru' ? new GRU(o) : new RNN(o);
+    const { bytes, inputNames, model } = await exportOnnx(m, { withLengths: false });
+    expect(inputNames).toEqual(['input']);
+    expect(model.graph.initializer.some((t) => t.name.includes('.B_'))).toBe(false);
+    expect(checkModel(bytes)).toEqual([]);
+    const x = randomNormal([T, B, I], 0, 1, { seed: 5 });
+    const r = await verifyOnnx(bytes, m, { input: x });
+    x.dispose();
+    m.dispose();
+    expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+
   it('reports the worst difference over the matrix', () => {
     expect(diffs.length).toBe(cases.length);
     console.log(`recurrent parity: ${cases.length} configurations, max |ORT − Recur| = ${Math.max(...diffs).toExponential(2)}`);
