@@ -63,6 +63,7 @@ export async function exportOnnx(model: Module, opts: ExportOptions = {}): Promi
   const g = new GraphBuilder();
   const weights = await hostWeights(model);
   const warnings: string[] = [];
+  if (model.training) warnings.push(`${model.constructor.name} is in training mode; the export has inference semantics (dropout is the identity). Call model.eval() first to silence this.`);
   let doc: string;
   if (model instanceof RecurrentBase) {
     doc = emitRecurrentModel(g, model, weights, opts);

@@ -43,6 +43,15 @@ describe('opsets', () => {
   });
 });
 
+describe('training mode', () => {
+  it('exporting a model still in training mode warns that dropout becomes the identity', async () => {
+    const m = new LSTM({ inputSize: 3, hiddenSize: 2, numLayers: 2, dropout: 0.5, seed: 1 });
+    expect((await exportOnnx(m)).warnings).toEqual([expect.stringMatching(/^LSTM is in training mode; .*dropout is the identity.*model\.eval\(\)/)]);
+    expect((await exportOnnx(m.eval())).warnings).toEqual([]);
+    m.dispose();
+  });
+});
+
 describe('CUDA-fallback warnings', () => {
   it('a ReLU RNN is exported with activations [Relu], warned per node, and matches Recur on the CPU', async () => {
     const m = new RNN({ inputSize: 3, hiddenSize: 2, numLayers: 2, bidirectional: true, nonlinearity: 'relu', seed: 4 }).eval();
