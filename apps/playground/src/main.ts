@@ -151,7 +151,9 @@ byId('prepare').addEventListener('click', () => void guarded('Could not prepare 
 byId('prepare').textContent = 'Prepare data and build model';
 
 byId('start').addEventListener('click', () => void guarded('Could not start', async () => {
-  await client.request({ type: 'start' });
+  const max = Number(byId<HTMLInputElement>('max-steps').value);
+  if (!(Number.isInteger(max) && max >= 0)) throw new Error('"Stop after" must be a whole number of steps (0 = until paused)');
+  await client.request(max > 0 ? { type: 'start', maxSteps: max } : { type: 'start' });
 }));
 byId('pause').addEventListener('click', () => void guarded('Could not pause', async () => {
   await client.request({ type: 'pause' });

@@ -15,7 +15,7 @@ export interface HeatmapData {
   label: string;
 }
 
-const CELL_W = 26;
+const CELL_W = 30;
 const LEFT = 34;
 const TOP = 70;
 
@@ -59,7 +59,7 @@ export class Heatmap {
     let m = 0;
     for (const v of data.values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
     this.maxAbs = data.scale === 'signed' ? Math.max(m, 1e-6) : 1;
-    this.cellH = data.units > 48 ? 6 : data.units > 24 ? 9 : 12;
+    this.cellH = data.units > 64 ? 5 : data.units > 32 ? 8 : data.units > 16 ? 12 : 16;
     this.sel = { t: Math.min(this.sel.t, data.tokens.length - 1), u: Math.min(this.sel.u, data.units - 1) };
     const range = data.scale === 'unit' ? 'from 0 (white) to 1 (blue)' : `from −${this.maxAbs.toFixed(2)} (red) through 0 (white) to +${this.maxAbs.toFixed(2)} (blue)`;
     this.canvas.setAttribute('aria-label', `Heatmap of ${data.label}: ${data.tokens.length} tokens by ${data.units} units, colours ${range}. Use the arrow keys to read values.`);

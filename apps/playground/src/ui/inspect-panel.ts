@@ -53,7 +53,7 @@ export class InspectPanel {
     this.cell = cell;
     const pred = byId('prediction');
     const rows = r.probs.map((p, k) => {
-      const row = h('div', { class: `prob-row${k === r.predicted ? ' top' : ''}` });
+      const row = h('div', { class: `prob-row${k === r.predicted ? ' is-top' : ''}` });
       const bar = h('div', { class: 'prob-bar', role: 'presentation' });
       const fill = h('span');
       fill.style.width = `${(p * 100).toFixed(1)}%`;

@@ -38,6 +38,10 @@ export async function chooseBackend(choice: BackendChoice): Promise<BackendInfo>
   if (!gpu) return useCpu('WebGPU is not available in this browser (navigator.gpu is missing), so training runs on the CPU backend');
   let adapter = '';
   try {
+    // Ask once ourselves, so "no adapter" gets a browser-side explanation.
+    if (!(await gpu.requestAdapter())) {
+      return useCpu('WebGPU is present but the browser offers no adapter (GPU blocklisted, disabled or unsupported), so training runs on the CPU backend');
+    }
     const backend = await createWebGPUBackend({ gpu });
     const info = backend.adapterInfo;
     adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'an unnamed adapter';

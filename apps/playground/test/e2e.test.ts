@@ -1,0 +1,172 @@
+/**
+ * End to end, in Debian's headless Chromium: open the playground, train a tiny LSTM for a few dozen
+ * steps, check the loss fell, predict a sentence, open the gate heatmap, export ONNX and run the
+ * downloaded bytes in onnxruntime-node against the page's own prediction. Once on WebGPU
+ * (SwiftShader) and once in a browser without WebGPU, where the page must fall back to the CPU
+ * backend and say why. Screenshots go to test-results/ (set RECUR_UPDATE_SCREENSHOT=1 to refresh
+ * docs/screenshot.png).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot, launch, NO_WEBGPU_FLAGS, startServer, WEBGPU_FLAGS } from './browser.js';
+
+interface PageState {
+  ready: boolean;
+  backend: { name: string; reason: string } | null;
+  running: boolean;
+  step: number;
+  steps: Array<{ step: number; loss: number; gradNorm: number; tokensPerSec: number }>;
+  evals: Array<{ accuracy: number }>;
+  lastInspect: { ids: number[]; logits: number[]; probs: number[]; predicted: number; tokens: string[]; layers: unknown[] } | null;
+  errors: string[];
+}
+
+const STEPS = 40;
+const SENTENCE = 'the acting was not good .';
+const results = resolve(appRoot, 'test-results');
+
+const recur = (page: Page): Promise<PageState> => page.evaluate(() => (window as unknown as { __recur: PageState }).__recur);
+
+/** Waits for a condition on window.__recur, failing early (with the page's errors) when one shows. */
+async function waitFor(page: Page, what: string, fn: string, timeout = 60_000): Promise<void> {
+  try {
+    await page.waitForFunction(`(() => { const s = window.__recur; if (s && s.errors.length) return true; return ${fn}; })()`, null, { timeout });
+  } catch (e) {
+    throw new Error(`timed out waiting for ${what}; page errors: ${JSON.stringify((await recur(page)).errors)}`, { cause: e });
+  }
+  const errors = (await recur(page)).errors;
+  if (errors.length) throw new Error(`page reported errors while waiting for ${what}: ${errors.join(' | ')}`);
+}
+
+async function train(page: Page): Promise<PageState> {
+  await page.getByLabel('Reviews', { exact: true }).fill('400');
+  await page.getByLabel('Max tokens per text', { exact: true }).fill('20');
+  await page.getByLabel('Embedding size', { exact: true }).fill('8');
+  await page.getByLabel('Hidden size', { exact: true }).fill('12');
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.05');
+  await page.getByLabel('Batch size', { exact: true }).fill('16');
+  await page.getByLabel('Validate every (steps)', { exact: true }).fill('20');
+  await page.getByRole('spinbutton', { name: /^Stop after/ }).fill(String(STEPS));
+  await expect.poll(() => page.locator('#param-count').textContent()).toMatch(/^Parameters: [\d,]+ \(embedding/);
+  await page.getByRole('button', { name: 'Prepare data and build model' }).click();
+  await expect.poll(() => page.getByRole('button', { name: 'Start' }).isEnabled(), { timeout: 30_000 }).toBe(true);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await waitFor(page, 'training to start', 's.running || s.step > 0');
+  // "Stop after" makes the run exactly STEPS seeded steps, so the loss curve is the same every time.
+  await waitFor(page, `${STEPS} training steps`, `s.step >= ${STEPS} && !s.running`, 180_000);
+  await expect.poll(() => page.getByRole('button', { name: 'Pause' }).isDisabled()).toBe(true);
+  return recur(page);
+}
+
+/** Mean loss of the first and last `n` steps. */
+function lossEnds(s: PageState, n = 8): [number, number] {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const losses = s.steps.map((r) => r.loss);
+  return [mean(losses.slice(0, n)), mean(losses.slice(-n))];
+}
+
+async function predictAndExport(page: Page): Promise<{ state: PageState; onnx: Uint8Array }> {
+  await page.getByLabel('Text to classify', { exact: true }).fill(SENTENCE);
+  await page.getByRole('button', { name: 'Predict' }).click();
+  await waitFor(page, 'the prediction', 's.lastInspect !== null');
+  await expect.poll(() => page.locator('#prediction-summary').textContent()).toMatch(/^Prediction: (positive|negative) \(\d+\.\d %\)/);
+  // The heatmap: open it, pick the forget gate, and check the canvas got drawn and described.
+  await page.getByText('Gate and hidden-state heatmap').click();
+  await page.getByLabel('Show', { exact: true }).selectOption({ label: 'forget gate f' });
+  await expect.poll(() => page.locator('#heatmap').getAttribute('aria-label')).toMatch(/^Heatmap of forget gate f, layer 1: 6 tokens by 12 units/);
+  const painted = await page.locator('#heatmap').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let colored = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i]! < 200 && d[i + 2]! > 150) colored++;
+    return colored;
+  });
+  expect(painted).toBeGreaterThan(100);
+  await page.locator('#heatmap').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => page.locator('#hm-readout').textContent()).toMatch(/token 2 "acting", unit 0: -?\d\.\d{4}/);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'ONNX' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^recur-lstm-12x1\.onnx$/);
+  const path = await download.path();
+  return { state: await recur(page), onnx: new Uint8Array(readFileSync(path)) };
+}
+
+/** Runs the exported model in onnxruntime-node on the page's token ids; returns its logits. */
+async function runOnnx(bytes: Uint8Array, ids: number[]): Promise<number[]> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+  const T = ids.length;
+  const out = await session.run({
+    text: new ort.Tensor('int32', Int32Array.from(ids), [T, 1]),
+    lengths: new ort.Tensor('int32', Int32Array.from([T]), [1]),
+  });
+  return Array.from(out.logits!.data as Float32Array);
+}
+
+async function checkRun(page: Page, expectBackend: 'webgpu' | 'cpu', shot: string): Promise<void> {
+  const s = await train(page);
+  expect(s.backend?.name).toBe(expectBackend);
+  expect(s.steps.map((r) => r.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
+  // The seeded run goes from ≈0.70 to ≈0.57 (first and last 8 steps) on both backends.
+  const [first, last] = lossEnds(s);
+  expect(last, `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}`).toBeLessThan(first - 0.06);
+  expect(s.evals.length).toBe(STEPS / 20);
+  for (const r of s.steps) {
+    expect(Number.isFinite(r.gradNorm) && r.gradNorm > 0).toBe(true);
+    expect(r.tokensPerSec).toBeGreaterThan(0);
+  }
+  const { state, onnx } = await predictAndExport(page);
+  const inspect = state.lastInspect!;
+  expect(inspect.tokens).toEqual(['the', 'acting', 'was', 'not', 'good', '.']);
+  expect(inspect.layers.length).toBe(1);
+  const logits = await runOnnx(onnx, inspect.ids);
+  expect(logits.length).toBe(inspect.logits.length);
+  logits.forEach((v, i) => expect(Math.abs(v - inspect.logits[i]!), `logit ${i}: ONNX ${v} vs page ${inspect.logits[i]}`).toBeLessThan(1e-4));
+  mkdirSync(results, { recursive: true });
+  await page.screenshot({ path: resolve(results, shot), fullPage: true });
+  if (process.env.RECUR_UPDATE_SCREENSHOT && expectBackend === 'webgpu') {
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.waitForTimeout(300); // charts follow their containers' new width
+    await page.screenshot({ path: resolve(appRoot, 'docs/screenshot.png'), fullPage: true, type: 'png' });
+  }
+}
+
+describe('playground in headless Chromium', () => {
+  let server: ViteDevServer;
+  let url: string;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    ({ server, url } = await startServer());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('trains on WebGPU, predicts, shows gates and exports ONNX that onnxruntime agrees with', async () => {
+    browser = await launch(WEBGPU_FLAGS);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await waitFor(page, 'the backend', 's.ready');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/^Backend: WebGPU \(google swiftshader/);
+    await checkRun(page, 'webgpu', 'playground-webgpu.png');
+    await browser.close();
+    browser = undefined;
+  }, 240_000);
+
+  it('falls back to the CPU backend, says why, and still trains and exports', async () => {
+    browser = await launch(NO_WEBGPU_FLAGS);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(url);
+    await waitFor(page, 'the backend', 's.ready');
+    const badge = await page.locator('#backend').textContent();
+    expect(badge).toMatch(/^Backend: CPU — WebGPU (is not available in this browser|is present but the browser offers no adapter|could not start)/);
+    await checkRun(page, 'cpu', 'playground-cpu-phone.png');
+    await browser.close();
+    browser = undefined;
+  }, 240_000);
+});
