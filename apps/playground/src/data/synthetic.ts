@@ -1,18 +1,23 @@
 /**
- * The playground's copy of the CLI's built-in sentiment corpus (apps/cli/src/data/synthetic.ts; apps
- * may not import each other). Same word lists, same seeds, same order of random draws, so the
- * playground trains on exactly the reviews `recur train` uses; test/synthetic.test.ts pins samples.
+ * The playground's copy of the CLI's built-in sentiment corpus (apps/cli/src/data/synthetic.ts as of
+ * commit e4e1f6b; apps may not import each other). Same word lists, seeds and order of random draws,
+ * so the playground trains on exactly the reviews `recur train` uses; test/data.test.ts pins samples
+ * that the CLI's generator produced at that commit. Moving this generator into @recur/text would
+ * let both apps share one copy.
  *
- * The corpus: short review-like texts generated deterministically from a seed, so
+ * The built-in sentiment corpus: short review-like texts generated deterministically from a seed, so
  * `recur train` works anywhere without downloads. Word order decides the label, on purpose:
  *
  * - **negation** flips a clause ("the plot was not very good" is negative);
  * - **contrast**: in "A but B" and "although A , B" the clause after the connective decides, and
  *   in "B , although A" the main clause (first) decides;
+ * - **reported opinions** ("the critics said it would be dull .") carry sentiment words that say
+ *   nothing about the label;
  * - the two clauses of a contrast review have opposite polarity and draw their negations
  *   independently, so their sentiment words and negators cancel out in a bag of words.
  *
- * About half of the reviews are "plain" (one or two agreeing clauses, rarely negated), which a bag of
+ * 3% of the labels are flipped (reviews whose rating disagrees with their text, as real ones do),
+ * so no model can reach 100%. About half of the reviews are "plain" (one or two agreeing clauses, rarely negated), which a bag of
  * words classifies mostly right; on the rest it is near chance. A recurrent model that tracks
  * negation and the connective can get nearly all of them.
  */
@@ -31,6 +36,8 @@ export interface SyntheticOptions {
   seed: number;
   /** Share of plain (order-independent) reviews, default 0.5. */
   plainShare?: number;
+  /** Share of labels flipped after generation (ratings that disagree with the text), default 0.03. */
+  labelNoise?: number;
 }
 
 const POSITIVE = ['good', 'great', 'excellent', 'wonderful', 'brilliant', 'enjoyable', 'moving', 'charming', 'funny', 'superb', 'delightful', 'engaging', 'clever', 'beautiful'];
@@ -52,6 +59,9 @@ const FILLERS = [
   'i had heard a lot about it before .',
 ];
 
+const REPORTERS = ['my friend', 'the critics', 'the trailer', 'my sister', 'everyone online', 'the poster'];
+const REPORT_VERBS = ['said it would be', 'promised it would be', 'claimed it was', 'warned it was'];
+
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.below(xs.length)]!;
 
 /** A clause whose overall polarity is `polarity` (+1 / -1); negated with probability `negP`. */
@@ -70,6 +80,8 @@ function review(rng: Rng, label: number, plainShare: number): string {
   const p = label === 1 ? 1 : -1;
   const out: string[] = [];
   if (rng.uniform() < 0.5) out.push(pick(rng, FILLERS));
+  // Someone else's opinion, unrelated to the label: a bag of words cannot tell it from the reviewer's.
+  if (rng.uniform() < 0.35) out.push(`${pick(rng, REPORTERS)} ${pick(rng, REPORT_VERBS)} ${pick(rng, rng.uniform() < 0.5 ? POSITIVE : NEGATIVE)} .`);
   const kind = rng.uniform();
   if (kind < plainShare) {
     out.push(`${clause(rng, p, 0.15)} .`);
@@ -93,24 +105,26 @@ function review(rng: Rng, label: number, plainShare: number): string {
  * // [{ text: 'although the plot was not very good , the cast felt superb .', label: 1 }, ...]
  */
 export function syntheticReviews(options: SyntheticOptions): LabeledText[] {
-  const { count, seed, plainShare = 0.5 } = options;
+  const { count, seed, plainShare = 0.5, labelNoise = 0.03 } = options;
   if (!Number.isInteger(count) || count < 0) throw new Error(`syntheticReviews: count must be a non-negative integer, got ${count}`);
   const rng = createRng(seed);
   const out: LabeledText[] = [];
   for (let i = 0; i < count; i++) {
     const label = rng.uniform() < 0.5 ? 1 : 0;
-    out.push({ text: review(rng, label, plainShare), label });
+    const text = review(rng, label, plainShare);
+    out.push({ text, label: rng.uniform() < labelNoise ? 1 - label : label });
   }
   return out;
 }
 
-/** Sizes of the built-in corpus splits (the CLI splits train again into train/valid). */
+/** Sizes of the built-in corpus splits (train is then split into train/valid by `--valid-split`). */
 export const BUILTIN_SIZES = { train: 5000, test: 2000 } as const;
 
 /** The built-in corpus: a training pool and a test set generated from unrelated seeds. */
 export function builtinCorpus(sizes: { train: number; test: number } = BUILTIN_SIZES): { train: LabeledText[]; test: LabeledText[] } {
-  return {
-    train: syntheticReviews({ count: sizes.train, seed: 0x5eed_0001 }),
-    test: syntheticReviews({ count: sizes.test, seed: 0x5eed_0002 }),
-  };
+  const train = syntheticReviews({ count: sizes.train, seed: 0x5eed_0001 });
+  const seen = new Set(train.map((x) => x.text));
+  // Test texts never occur in the training pool (a few short plain reviews would otherwise repeat).
+  const test = syntheticReviews({ count: sizes.test + 50, seed: 0x5eed_0002 }).filter((x) => !seen.has(x.text)).slice(0, sizes.test);
+  return { train, test };
 }
