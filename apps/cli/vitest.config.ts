@@ -2,5 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@recur/source'] },
+  // Vitest runs tests through Vite's SSR pipeline: workspace packages must resolve to src there too.
+  ssr: { resolve: { conditions: ['@recur/source'], externalConditions: ['@recur/source'] } },
   test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
 });

@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@recur/source'] },
+  // Vitest runs tests through Vite's SSR pipeline: workspace packages must resolve to src there too.
+  ssr: { resolve: { conditions: ['@recur/source'], externalConditions: ['@recur/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Every test must leave live tensors and backend buffers as it found them.
