@@ -1,0 +1,24 @@
+/**
+ * One framework in its own process (separate memory, threads and RSS): prints `ROW {json}` lines.
+ * argv: framework backend workloads(comma-separated) runs threads w2Steps
+ */
+import type { Row } from './workloads.js';
+
+const [framework, backend, list, runsArg, threadsArg, w2Arg] = process.argv.slice(2);
+const workloads = list!.split(',');
+const runs = Number(runsArg), threads = Number(threadsArg), w2Steps = Number(w2Arg);
+
+let rows: Row[] = [];
+if (framework === 'recur') {
+  const { runRecur } = await import('./recur.js');
+  rows = await runRecur(workloads, { runs, threads, w2Steps });
+} else if (framework === 'tfjs') {
+  const { runTfjs } = await import('./tfjs.js');
+  rows = await runTfjs(backend as 'cpu' | 'wasm', workloads, runs);
+} else if (framework === 'onnxruntime') {
+  const { w3Onnx } = await import('./recur.js');
+  const { runOrt } = await import('./ort.js');
+  rows = await runOrt(await w3Onnx(), runs);
+}
+for (const r of rows) process.stdout.write(`ROW ${JSON.stringify(r)}\n`);
+process.exit(0);

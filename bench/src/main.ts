@@ -1,0 +1,87 @@
+/**
+ * `pnpm bench [--only W1,W3] [--runs 5] [--w2-steps 6] [--threads 1]`: runs the workloads for
+ * Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node, PyTorch via
+ * /usr/bin/python3 when it has torch), each in its own process with one thread, prints medians and
+ * Recur/peer ratios measured in this run, and writes bench-results.json at the repository root.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ALL, type Row } from './workloads.js';
+import { printTable, printTargets } from './report.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+};
+const only = opt('only', [...ALL, 'glove'].join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const runs = Math.max(5, Number(opt('runs', '5')));
+const threads = Number(opt('threads', '1'));
+const w2Steps = Number(opt('w2-steps', '6'));
+const unknown = only.filter((w) => !(ALL as readonly string[]).includes(w) && w !== 'glove');
+if (unknown.length) throw new Error(`bench: unknown workload(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}, glove`);
+const wl = (ids: readonly string[]) => only.filter((w) => ids.includes(w));
+
+// One thread everywhere: OpenMP and OpenBLAS both pinned (two of each on two cores is erratic).
+const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const notes: string[] = [];
+
+function node(framework: string, backend: string, workloads: string[], nThreads = 1): Row[] {
+  if (workloads.length === 0) return [];
+  console.error(`\n▶ ${framework} (${backend}, ${nThreads} thread${nThreads > 1 ? 's' : ''}): ${workloads.join(', ')}`);
+  const args = ['--conditions=@recur/source', '--import', 'tsx', path.join(here, 'child.ts'), framework, backend, workloads.join(','), String(runs), String(nThreads), String(w2Steps)];
+  const r = spawnSync(process.execPath, args, { cwd: here, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  if (r.status !== 0) notes.push(`${framework}/${backend} exited with ${r.status ?? r.signal}`);
+  return parseRows(r.stdout ?? '');
+}
+
+function parseRows(out: string): Row[] {
+  return out.split('\n').filter((l) => l.startsWith('ROW ') || l.startsWith('{')).map((l) => JSON.parse(l.replace(/^ROW /, '')) as Row);
+}
+
+function pytorch(workloads: string[]): Row[] {
+  if (workloads.length === 0) return [];
+  const py = '/usr/bin/python3';
+  const probe = existsSync(py) ? spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env }) : null;
+  if (!probe || probe.status !== 0) {
+    notes.push('pytorch: skipped (/usr/bin/python3 has no torch)');
+    return [];
+  }
+  console.error(`\n▶ pytorch ${probe.stdout.trim()} (1 thread): ${workloads.join(', ')}`);
+  const r = spawnSync(py, [path.join(here, 'torch_bench.py'), workloads.join(','), String(runs)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) notes.push(`pytorch exited with ${r.status}`);
+  return parseRows(r.stdout ?? '');
+}
+
+const rows: Row[] = [];
+rows.push(...node('recur', 'cpu', wl(['W5', 'W3', 'W1', 'W4', 'W2'])));
+if (threads > 1) rows.push(...node('recur', 'cpu', wl(['W5', 'W2']), threads));
+rows.push(...node('tfjs', 'wasm', wl(['W5', 'W3', 'W1', 'W4'])));
+rows.push(...node('tfjs', 'cpu', wl(['W5', 'W3', 'W1', 'W4'])));
+if (only.includes('W2')) notes.push('tfjs: W2 not run (tfjs-cpu needs ~280 s per step; tfjs-wasm aborts on this model)');
+rows.push(...node('onnxruntime', 'cpu', wl(['W3'])));
+rows.push(...pytorch(wl(['W5', 'W3', 'W1', 'W4', 'W2'])));
+
+// Merge: replace rows of the same (workload, framework, backend, threads, batch), keep the rest
+// (the GloVe row written by @recur/text's bench, earlier subsets).
+const file = path.join(root, 'bench-results.json');
+const same = (a: Row, b: Row) => a.workload === b.workload && a.framework === b.framework && a.backend === b.backend && a.threads === b.threads && a.batch === b.batch;
+const old: Row[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+const merged = [...old.filter((o) => !rows.some((r) => same(o, r))), ...rows];
+writeFileSync(file + '.tmp', JSON.stringify(merged, null, 2) + '\n');
+renameSync(file + '.tmp', file);
+
+if (only.includes('glove')) {
+  console.error('\n▶ GloVe load (@recur/text bench)');
+  const r = spawnSync('pnpm', ['--filter', '@recur/text', 'bench'], { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) notes.push(`glove: @recur/text bench exited with ${r.status}`);
+}
+
+printTable(rows);
+printTargets(rows);
+for (const n of notes) console.log(`note: ${n}`);
+console.log(`\nwrote ${path.relative(process.cwd(), file) || file}`);

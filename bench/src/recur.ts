@@ -1,0 +1,82 @@
+/** Recur's side of the benchmark: the CPU backend with its WebAssembly SIMD kernels. */
+import { noGrad } from '@recur/autograd';
+import { exportOnnx } from '@recur/onnx-export';
+import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
+import { matMul, memory, randomUniform, scope, setCpuSimd, tensor } from '@recur/tensor';
+import { W1, W2, W3, W4, W5, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
+
+const model = (s: TrainShape, seed = 7) => new SentimentRNN({
+  vocabSize: s.V, embeddingDim: s.E, hiddenDim: s.H, numLayers: s.layers, bidirectional: s.bidirectional,
+  dropout: s.dropout, cell: s.cell, padIdx: 1, seed,
+});
+
+export interface RecurOptions { threads: number; runs: number; w2Steps: number }
+
+async function train(id: string, s: TrainShape, o: RecurOptions, trackRss = false): Promise<Row> {
+  const m = model(s);
+  const opt = new Adam(m, { lr: 1e-3 });
+  const ids = tensor(tokenIds(s.T, s.B, s.V), [s.T, s.B], 'int32');
+  const y = tensor(labels(s.B), [s.B, 1]);
+  const lengths = new Array<number>(s.B).fill(s.T);
+  const rss: number[] = [];
+  const step = async () => {
+    await opt.minimize(() => bceWithLogits(m.forward(ids, lengths), y));
+    if (trackRss) rss.push(Math.round(process.memoryUsage().rss / 2 ** 20));
+  };
+  const tensorsBefore = memory().tensors;
+  const runs = trackRss ? Math.max(o.runs, o.w2Steps - 1) : o.runs;
+  const { median, times } = await timeMedian(step, runs);
+  const leaked = memory().tensors - tensorsBefore;
+  ids.dispose(); y.dispose(); opt.dispose(); m.dispose();
+  const row: Row = { workload: id, framework: 'recur', backend: 'cpu-wasm-simd', threads: o.threads, batch: s.B, ms_median: median, tokens_per_s: tokensPerS(s.B * s.T, median), runs: times.length };
+  if (trackRss) {
+    row.peak_rss_mb = rss;
+    row.note = `RSS MiB first/last/max over ${rss.length} steps: ${rss[0]}/${rss[rss.length - 1]}/${Math.max(...rss)}; tensors held after steps: ${leaked}`;
+  }
+  return row;
+}
+
+async function infer(o: RecurOptions): Promise<Row[]> {
+  const m = model(W1).eval();
+  const rows: Row[] = [];
+  for (const B of W3.batches) {
+    const ids = tensor(tokenIds(W3.T, B, W3.V), [W3.T, B], 'int32');
+    const lengths = new Array<number>(B).fill(W3.T);
+    const { median, times } = await timeMedian(() => noGrad(() => scope(() => m.forward(ids, lengths).dataSync())), Math.max(o.runs, B === 1 ? 20 : 5), 2);
+    ids.dispose();
+    rows.push({ workload: 'W3', framework: 'recur', backend: 'cpu-wasm-simd', threads: o.threads, batch: B, ms_median: median, tokens_per_s: tokensPerS(B * W3.T, median), runs: times.length });
+  }
+  m.dispose();
+  return rows;
+}
+
+/** The W3 model's ONNX bytes (same seed, so the same weights as `infer`). */
+export async function w3Onnx(): Promise<Uint8Array> {
+  const m = model(W1).eval();
+  const { bytes } = await exportOnnx(m, {});
+  m.dispose();
+  return bytes;
+}
+
+async function sgemm(o: RecurOptions): Promise<Row> {
+  const n = W5.n;
+  const a = randomUniform([n, n], -1, 1), b = randomUniform([n, n], -1, 1);
+  const { median, times } = await timeMedian(() => scope(() => matMul(a, b).dataSync()), Math.max(o.runs, 7));
+  a.dispose(); b.dispose();
+  const gflops = (2 * n ** 3) / median / 1e6;
+  return { workload: 'W5', framework: 'recur', backend: 'cpu-wasm-simd', threads: o.threads, batch: n, ms_median: median, tokens_per_s: 0, gflops: Math.round(gflops * 10) / 10, runs: times.length };
+}
+
+export async function runRecur(workloads: string[], o: RecurOptions): Promise<Row[]> {
+  const variant = setCpuSimd('auto');
+  const rows: Row[] = [];
+  for (const w of workloads) {
+    if (w === 'W1') rows.push(await train('W1', W1, o));
+    if (w === 'W4') rows.push(await train('W4', W4, o));
+    if (w === 'W2') rows.push(await train('W2', W2, { ...o, runs: Math.min(o.runs, 5) }, true));
+    if (w === 'W3') rows.push(...await infer(o));
+    if (w === 'W5') rows.push(await sgemm(o));
+  }
+  for (const r of rows) r.backend = `cpu-wasm-${variant ?? 'off'}`;
+  return rows;
+}

@@ -1,0 +1,50 @@
+/** The console report of `pnpm bench`: a table of medians with Recur/peer ratios, and the issue's targets. */
+import type { Row } from './workloads.js';
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+const label = (r: Row) => `${r.framework}${r.framework === 'tfjs' ? `-${r.backend}` : ''}${r.threads > 1 ? ` ×${r.threads}` : ''}`;
+
+/** One line per (workload, batch): Recur's median, then each peer's median and peer/Recur (× = Recur faster). */
+export function printTable(rows: Row[]): void {
+  const keys = [...new Set(rows.map((r) => `${r.workload}|${r.batch}`))].sort();
+  console.log('\nworkload  batch  framework            median        GFLOP/s  vs recur (peer time / recur time)');
+  for (const key of keys) {
+    const group = rows.filter((r) => `${r.workload}|${r.batch}` === key);
+    const recur = group.find((r) => r.framework === 'recur' && r.threads === 1);
+    for (const r of group) {
+      const ratio = recur && r !== recur ? `${(r.ms_median / recur.ms_median).toFixed(2)}×` : '';
+      console.log(`${r.workload.padEnd(9)} ${String(r.batch).padStart(5)}  ${label(r).padEnd(20)} ${fmt(r.ms_median).padStart(10)}  ${r.gflops !== undefined ? String(r.gflops).padStart(8) : '        '}  ${ratio}`);
+      if (r.note) console.log(`${''.padEnd(17)}${r.note}`);
+    }
+  }
+}
+
+interface Target { what: string; check: (rows: Row[]) => boolean | undefined }
+
+const find = (rows: Row[], w: string, b?: number, threads = 1) =>
+  rows.find((r) => r.framework === 'recur' && r.workload === w && (b === undefined || r.batch === b) && r.threads === threads);
+
+const TARGETS: Target[] = [
+  { what: 'W1 ≤ 110 ms', check: (rs) => le(find(rs, 'W1')?.ms_median, 110) },
+  { what: 'W4 ≤ 95 ms', check: (rs) => le(find(rs, 'W4')?.ms_median, 95) },
+  { what: 'W3 batch 64 ≤ 40 ms', check: (rs) => le(find(rs, 'W3', 64)?.ms_median, 40) },
+  { what: 'W3 batch 1 ≤ 1.5 ms', check: (rs) => le(find(rs, 'W3', 1)?.ms_median, 1.5) },
+  { what: 'W5 ≥ 45 GFLOP/s', check: (rs) => { const g = find(rs, 'W5')?.gflops; return g === undefined ? undefined : g >= 45; } },
+  { what: 'W2 ≤ 6 s per step', check: (rs) => le(find(rs, 'W2')?.ms_median, 6000) },
+  {
+    what: 'W2 with 2 threads ≥ 1.7× faster than 1',
+    check: (rs) => { const a = find(rs, 'W2'), b = find(rs, 'W2', undefined, 2); return a && b ? a.ms_median / b.ms_median >= 1.7 : undefined; },
+  },
+];
+
+function le(v: number | undefined, limit: number): boolean | undefined {
+  return v === undefined ? undefined : v <= limit;
+}
+
+export function printTargets(rows: Row[]): void {
+  console.log('\ntargets (one thread unless said):');
+  for (const t of TARGETS) {
+    const ok = t.check(rows);
+    console.log(`  ${ok === undefined ? '–  not run' : ok ? '✓  met    ' : '✗  missed '} ${t.what}`);
+  }
+}

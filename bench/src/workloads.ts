@@ -1,0 +1,58 @@
+/** The benchmark workloads (issue "CPU speed"): shapes shared by every framework's runner. */
+export interface TrainShape { cell: 'lstm' | 'gru'; B: number; T: number; E: number; H: number; V: number; layers: number; bidirectional: boolean; dropout: number }
+
+export const W1: TrainShape = { cell: 'lstm', B: 32, T: 100, E: 100, H: 128, V: 20_000, layers: 1, bidirectional: false, dropout: 0 };
+export const W4: TrainShape = { ...W1, cell: 'gru' };
+/** The seed model: 2-layer bidirectional LSTM 256, GloVe-sized embeddings, batch 64 × 200 tokens. */
+export const W2: TrainShape = { cell: 'lstm', B: 64, T: 200, E: 100, H: 256, V: 25_002, layers: 2, bidirectional: true, dropout: 0.5 };
+/** Inference: the W1 model in eval mode at batch 1 and 64. */
+export const W3 = { ...W1, batches: [1, 64] };
+export const W5 = { n: 1024 };
+
+export const ALL = ['W1', 'W2', 'W3', 'W4', 'W5'] as const;
+export type WorkloadId = (typeof ALL)[number];
+
+/** One row of bench-results.json. */
+export interface Row {
+  workload: string;
+  framework: 'recur' | 'tfjs' | 'onnxruntime' | 'pytorch';
+  backend: string;
+  threads: number;
+  batch: number;
+  ms_median: number;
+  tokens_per_s: number;
+  gflops?: number;
+  runs?: number;
+  note?: string;
+  peak_rss_mb?: number[];
+}
+
+/** Deterministic pseudo-random ids in [2, V) (0 and 1 are <unk>/<pad>), time-major [T, B]. */
+export function tokenIds(T: number, B: number, V: number, seed = 1): Int32Array {
+  const out = new Int32Array(T * B);
+  let s = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = 2 + (s % (V - 2));
+  }
+  return out;
+}
+
+export function labels(B: number): Float32Array {
+  return Float32Array.from({ length: B }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+}
+
+/** Median of `runs` timed calls after `warmup` untimed ones. */
+export async function timeMedian(fn: () => unknown, runs: number, warmup = 1): Promise<{ median: number; times: number[] }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[sorted.length >> 1]!, times };
+}
+
+export const tokensPerS = (tokens: number, ms: number) => Math.round((tokens / ms) * 1000);
