@@ -1,7 +1,7 @@
 import { dispose, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, AdamW, clipGradNorm, clipGradValue, CosineAnnealingLR, Parameter, RMSprop, SGD, StepLR, type Optimizer,
+  Adam, AdamW, clipGradNorm, clipGradValue, CosineAnnealingLR, Parameter, parseSafetensors, RMSprop, SGD, StepLR, writeSafetensors, type Optimizer,
 } from '../src/index.js';
 import { det, expectClose, fixture, noLeaks, type Fx } from './helpers.js';
 
@@ -57,6 +57,30 @@ describe('optimizers: three steps vs PyTorch', () => {
     resumed.loadStateDict(sd);
     expect(resumed.lr).toBe(0.01);
     opt.dispose();
+    for (const s of [1, 2]) {
+      const g = gradsAt(s);
+      resumed.step(g);
+      dispose(g);
+    }
+    c.steps[2]!.forEach((w, k) => expectClose(params[k]!.value, w, `resumed param ${k}`, 1e-5, 1e-6));
+    dispose(g0);
+    resumed.dispose();
+    for (const p of params) p.dispose();
+  }));
+
+  it('optimizer state survives a safetensors round trip (resume training)', () => noLeaks(async () => {
+    const c = fx.cases.find((x) => x.optimizer === 'RMSprop' && x.opts.centered)!;
+    const params = shapes.map((s, k) => new Parameter(det(s, k)));
+    const opt = makeOptimizer('RMSprop', params, c.opts);
+    const g0 = gradsAt(0);
+    opt.step(g0);
+    const sd = opt.stateDict();
+    const bytes = await writeSafetensors(sd.tensors, { optimizer: JSON.stringify(sd.meta) });
+    opt.dispose();
+    const { tensors, metadata } = parseSafetensors(bytes);
+    const resumed = makeOptimizer('RMSprop', params, { lr: 1 });
+    resumed.loadStateDict({ meta: JSON.parse(metadata.optimizer!), tensors });
+    dispose(tensors);
     for (const s of [1, 2]) {
       const g = gradsAt(s);
       resumed.step(g);

@@ -33,12 +33,28 @@ function checkShapes(op: string, G: number, xProj: Tensor, wHh: Tensor, h0: Tens
   return [T, B, H];
 }
 
-/** Per-step views: xProj[t] as [B, G] and mask[t] as [B, 1]. */
-function stepInputs(xProj: Tensor, mask: Tensor | null, t: number): [Tensor, Tensor | null] {
-  const [, B, G] = xProj.shape as [number, number, number];
-  const gx = reshape(slice(xProj, [t, 0, 0], [1, B, G]), [B, G]);
-  const m = mask ? reshape(slice(mask, [t, 0], [1, B]), [B, 1]) : null;
-  return [gx, m];
+/**
+ * Every step's slice of xProj as [B, G], cut in two levels (chunks of ≈√T steps, then steps). A
+ * slice's gradient is a zero-padded copy of the whole source, so cutting T steps straight out of
+ * [T, B, G] would cost O(T²·B·G) in backpropagation; two levels cost O(T^1.5·B·G).
+ */
+function stepSlices(xProj: Tensor): Tensor[] {
+  const [T, B, G] = xProj.shape as [number, number, number];
+  const K = Math.max(1, Math.ceil(Math.sqrt(T)));
+  const out: Tensor[] = [];
+  for (let c0 = 0; c0 < T; c0 += K) {
+    const k = Math.min(K, T - c0);
+    const chunk = k === T ? xProj : slice(xProj, [c0, 0, 0], [k, B, G]); // (k, B, G)
+    for (let t = 0; t < k; t++) out.push(reshape(k === 1 ? chunk : slice(chunk, [t, 0, 0], [1, B, G]), [B, G]));
+  }
+  return out;
+}
+
+/** mask[t] as [B, 1] (no gradient flows into the mask). */
+function stepMaskAt(mask: Tensor | null, t: number): Tensor | null {
+  if (!mask) return null;
+  const B = mask.shape[1]!;
+  return reshape(slice(mask, [t, 0], [1, B]), [B, 1]);
 }
 
 /** Masked carry: m ? next : prev, as prev + m⊙(next − prev) (differentiable, no branches). */
@@ -56,11 +72,12 @@ export function lstmSequenceComposite(xProj: Tensor, wHh: Tensor, h0: Tensor, c0
   const [T] = checkShapes('lstmSequenceComposite', 4, xProj, wHh, h0, mask);
   const wantGates = opts.gates ?? true;
   return scope(() => {
+    const xs = stepSlices(xProj);
     let h = h0, c = c0;
     const ys: Tensor[] = [], gs: Tensor[] = [], cs: Tensor[] = [];
     for (let t = 0; t < T; t++) {
       const step = scope(() => {
-        const [gx, m] = stepInputs(xProj, mask, t);
+        const gx = xs[t]!, m = stepMaskAt(mask, t);
         const r = lstmStep(gx, h, c, wHh);
         return {
           h: carry(h, r.h, m), c: carry(c, r.c, m), y: m ? mul(r.h, m) : r.h,
@@ -93,11 +110,12 @@ export function gruSequenceComposite(xProj: Tensor, wHh: Tensor, bHh: Tensor | n
   const [T] = checkShapes('gruSequenceComposite', 3, xProj, wHh, h0, mask);
   const wantGates = opts.gates ?? true;
   return scope(() => {
+    const xs = stepSlices(xProj);
     let h = h0;
     const ys: Tensor[] = [], gs: Tensor[] = [];
     for (let t = 0; t < T; t++) {
       const step = scope(() => {
-        const [gx, m] = stepInputs(xProj, mask, t);
+        const gx = xs[t]!, m = stepMaskAt(mask, t);
         const r = gruStep(gx, h, wHh, bHh ?? undefined);
         return { h: carry(h, r.h, m), y: m ? mul(r.h, m) : r.h, g: wantGates ? concat([r.r, r.z, r.n], 1) : undefined };
       });
@@ -120,11 +138,12 @@ export function gruSequenceComposite(xProj: Tensor, wHh: Tensor, bHh: Tensor | n
 export function rnnSequenceComposite(xProj: Tensor, wHh: Tensor, h0: Tensor, mask: Tensor | null, nonlinearity: Nonlinearity = 'tanh'): RnnSequenceOut {
   const [T] = checkShapes('rnnSequenceComposite', 1, xProj, wHh, h0, mask);
   return scope(() => {
+    const xs = stepSlices(xProj);
     let h = h0;
     const ys: Tensor[] = [];
     for (let t = 0; t < T; t++) {
       const step = scope(() => {
-        const [gx, m] = stepInputs(xProj, mask, t);
+        const gx = xs[t]!, m = stepMaskAt(mask, t);
         const hNext = rnnStep(gx, h, wHh, nonlinearity);
         return { h: carry(h, hNext, m), y: m ? mul(hNext, m) : hNext };
       });
