@@ -6,6 +6,7 @@
 import type { TensorInfo } from '../../backend.js';
 import type { KernelConfig } from '../../registry.js';
 import type { CpuBackend } from '../cpu-backend.js';
+import { fastElementwiseKernels } from '../fast-elementwise.js';
 import { fusedRnnKernels } from '../fused/index.js';
 import type { Nonlinearity } from '../fused/rnn-js.js';
 import { gruBackwardWasm, gruForwardWasm } from './gru-wasm.js';
@@ -41,6 +42,7 @@ function fused(ref: KernelConfig<string, CpuBackend>): KernelConfig<string, CpuB
 
 /** Fast float32 kernels, installed after `cpuKernels` by `createCpuBackend`. */
 export const fastCpuKernels: KernelConfig<string, CpuBackend>[] = [
+  ...fastElementwiseKernels,
   ...wasmMatmulKernels,
   ...fusedRnnKernels.map(fused),
 ];
