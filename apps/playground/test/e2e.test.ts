@@ -20,7 +20,7 @@ interface PageState {
   running: boolean;
   step: number;
   steps: Array<{ step: number; loss: number; gradNorm: number; tokensPerSec: number }>;
-  evals: Array<{ accuracy: number }>;
+  evals: Array<{ step: number; loss: number; accuracy: number }>;
   lastInspect: { ids: number[]; logits: number[]; probs: number[]; predicted: number; tokens: string[]; layers: unknown[] } | null;
   errors: string[];
 }
@@ -43,8 +43,8 @@ async function waitFor(page: Page, what: string, fn: string, timeout = 60_000): 
 }
 
 async function train(page: Page): Promise<PageState> {
-  await page.getByLabel('Reviews', { exact: true }).fill('400');
-  await page.getByLabel('Max tokens per text', { exact: true }).fill('20');
+  await page.getByLabel('Reviews', { exact: true }).fill('1000');
+  await page.getByLabel('Max tokens per text', { exact: true }).fill('40');
   await page.getByLabel('Embedding size', { exact: true }).fill('8');
   await page.getByLabel('Hidden size', { exact: true }).fill('12');
   await page.getByLabel('Learning rate', { exact: true }).fill('0.05');
@@ -89,7 +89,7 @@ async function predictAndExport(page: Page): Promise<{ state: PageState; onnx: U
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => page.locator('#hm-readout').textContent()).toMatch(/token 2 "acting", unit 0: -?\d\.\d{4}/);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'ONNX' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^recur-lstm-12x1\.onnx$/);
   const path = await download.path();
   return { state: await recur(page), onnx: new Uint8Array(readFileSync(path)) };
@@ -110,10 +110,12 @@ async function checkRun(page: Page, expectBackend: 'webgpu' | 'cpu', shot: strin
   const s = await train(page);
   expect(s.backend?.name).toBe(expectBackend);
   expect(s.steps.map((r) => r.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
-  // The seeded run goes from ≈0.70 to ≈0.57 (first and last 8 steps) on both backends.
+  // The seeded run is the same on both backends (to ~1e-5): the mean training loss of the first 8
+  // steps is ≈0.70 and of the last 8 ≈0.64. Validation runs at steps 20 and 40.
   const [first, last] = lossEnds(s);
-  expect(last, `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}`).toBeLessThan(first - 0.06);
-  expect(s.evals.length).toBe(STEPS / 20);
+  expect(last, `loss went from ${first.toFixed(4)} to ${last.toFixed(4)}`).toBeLessThan(first - 0.04);
+  expect(s.evals.map((e) => e.step)).toEqual([20, 40]);
+  for (const e of s.evals) expect(e.accuracy).toBeGreaterThan(0);
   for (const r of s.steps) {
     expect(Number.isFinite(r.gradNorm) && r.gradNorm > 0).toBe(true);
     expect(r.tokensPerSec).toBeGreaterThan(0);
@@ -132,6 +134,28 @@ async function checkRun(page: Page, expectBackend: 'webgpu' | 'cpu', shot: strin
     await page.waitForTimeout(300); // charts follow their containers' new width
     await page.screenshot({ path: resolve(appRoot, 'docs/screenshot.png'), fullPage: true, type: 'png' });
   }
+}
+
+/** Save in IndexedDB and load back, upload the downloaded safetensors, and a wrong file's error. */
+async function checkFiles(page: Page): Promise<void> {
+  const before = (await recur(page)).lastInspect!.logits;
+  await page.getByLabel('Name', { exact: true }).fill('e2e-model');
+  await page.getByRole('button', { name: 'Save in this browser' }).click();
+  await expect.poll(() => page.locator('#files-status').textContent()).toMatch(/^Saved "e2e-model" in this browser/);
+  await page.getByRole('button', { name: 'Load saved model' }).click();
+  await expect.poll(() => page.locator('#files-status').textContent()).toBe('Loaded "e2e-model".');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download safetensors' }).click()]);
+  await page.getByLabel(/^A \.safetensors file/).setInputFiles({ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: readFileSync(await download.path()) });
+  await expect.poll(() => page.locator('#files-status').textContent()).toMatch(/^Loaded model\.safetensors: LSTM 12×1, 2,\d{3} parameters\.$/);
+  await page.getByRole('button', { name: 'Predict' }).click();
+  await waitFor(page, 'the prediction of the reloaded model', 's.lastInspect.logits !== undefined');
+  await expect.poll(async () => (await recur(page)).lastInspect!.logits).toEqual(before);
+  // A file of the wrong format is reported in the page, not only in the console.
+  await page.getByLabel('Your file or aclImdb folder').check();
+  await page.locator('#data-file').setInputFiles({ name: 'reviews.jsonl', mimeType: 'text/plain', buffer: Buffer.from('{"text": "fine", "label": 1}\nnot json\n') });
+  await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong file format — reviews.jsonl: line 2 is not valid JSON');
+  expect(await page.getByRole('alert').isVisible()).toBe(true);
+  await page.evaluate(() => { (window as unknown as { __recur: PageState }).__recur.errors.length = 0; });
 }
 
 describe('playground in headless Chromium', () => {
@@ -166,6 +190,7 @@ describe('playground in headless Chromium', () => {
     const badge = await page.locator('#backend').textContent();
     expect(badge).toMatch(/^Backend: CPU — WebGPU (is not available in this browser|is present but the browser offers no adapter|could not start)/);
     await checkRun(page, 'cpu', 'playground-cpu-phone.png');
+    await checkFiles(page);
     await browser.close();
     browser = undefined;
   }, 240_000);

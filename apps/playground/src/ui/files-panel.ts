@@ -89,10 +89,20 @@ export class FilesPanel {
   private async upload(files: File[]): Promise<void> {
     const st = files.find((f) => f.name.endsWith('.safetensors'));
     if (!st) throw new Error(`choose a .safetensors file (got ${files.map((f) => f.name).join(', ') || 'nothing'})`);
-    const vocabFile = files.find((f) => f.name.endsWith('.json'));
+    // A `recur train` run folder has vocab.json beside config.json: take the JSON that is a vocabulary.
+    let vocab: string[] | undefined;
+    const problems: string[] = [];
+    for (const f of files.filter((x) => x.name.endsWith('.json'))) {
+      try {
+        vocab = parseVocabFile(await f.text(), f.name);
+        break;
+      } catch (e) {
+        problems.push(e instanceof Error ? e.message : String(e));
+      }
+    }
     const bytes = new Uint8Array(await st.arrayBuffer());
     const header = readSafetensorsHeader(bytes, st.name);
-    const vocab = vocabFile ? parseVocabFile(await vocabFile.text(), vocabFile.name) : undefined;
+    if (!vocab && problems.length && !header.metadata['recur.vocab']) throw new Error(problems.join('; '));
     const meta = metaFromSafetensors(header, st.name, vocab);
     const buf = bytes.buffer;
     const r = await this.host.client.request({ type: 'import', bytes: buf, meta }, [buf]);
