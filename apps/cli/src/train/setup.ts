@@ -64,11 +64,12 @@ export async function loadPretrained(config: TrainConfig, vocab: Vocab, model: S
   const E = config.model.embeddingDim;
   let res;
   try {
-    res = await loadVectors(path, vocab, { dim: E, unknownInit: 'normal', seed: config.seed, zeroSpecials: true, ...(member ? { member } : {}) });
+    res = await loadVectors(path, vocab, { unknownInit: 'normal', seed: config.seed, zeroSpecials: true, ...(member ? { member } : {}) });
   } catch (e) {
-    throw new CliError(`vectors ${path}${member ? `!${member}` : ''}: ${oneLine(e).replace(`${path}: `, '')}`);
+    const msg = oneLine(e);
+    throw new CliError(msg.includes(path) ? `vectors: ${msg}` : `vectors ${path}${member ? `!${member}` : ''}: ${msg}`);
   }
-  if (res.dim !== E) throw new CliError(`vectors ${path} have dimension ${res.dim}, but --embedding-dim is ${E}`);
+  if (res.dim !== E) throw new CliError(`vectors ${path} have dimension ${res.dim}, but the model's embedding dimension is ${E} (set --embedding-dim ${res.dim} or use other vectors)`);
   const V = vocab.size;
   model.embedding.weight.assign(keep(tensor(res.matrix, [V, E], 'float32')));
   const found = res.coverage.exact + res.coverage.lowercase;

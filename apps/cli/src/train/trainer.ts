@@ -50,6 +50,12 @@ const zeroSums = () => ({ loss: 0, correct: 0, count: 0, tokens: 0, seconds: 0 }
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /**
+ * Fault injection for tests of the NaN path: `RECUR_DEBUG_NAN_AT_STEP=N` makes global step N report a
+ * NaN loss before its update, exactly where a real non-finite loss would stop the run.
+ */
+const nanAtStep = (): number => Number(process.env.RECUR_DEBUG_NAN_AT_STEP ?? 0);
+
+/**
  * Runs (or continues) training until every epoch is done, a stop is requested, `maxSteps` is reached,
  * or the loss stops being finite.
  *
@@ -92,6 +98,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
       if (s++ < state.stepInEpoch) continue; // already done before the resume
       if (stop.requested) return { status: 'interrupted', signal: stop.requested, state, lastCheckpoint: await save('last') };
       const t0 = performance.now();
+      if (nanAtStep() === state.step + 1) return { status: 'nan', state, nan: { epoch: epoch + 1, step: state.step + 1, loss: NaN }, lastCheckpoint };
       const { loss, correct } = await trainStep(model, optimizer, batch, config.clip);
       if (!Number.isFinite(loss)) return { status: 'nan', state, nan: { epoch: epoch + 1, step: state.step + 1, loss }, lastCheckpoint };
       const tokens = batch.lengths.reduce((a, b) => a + b, 0);
