@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The browser tests each drive a Chromium; on 2 cores they run better one after the other.
+    fileParallelism: false,
     env: { XDG_RUNTIME_DIR: '/tmp' },
   },
 });

@@ -33,7 +33,10 @@ describe('sequence tasks', () => {
 
   it('labels recall by the first symbol and is deterministic', () => {
     const xs = sequenceTask({ task: 'recall', count: 200, length: 50, seed: 9 });
-    for (const x of xs) expect(x.label).toBe('abcd'.includes(x.text[0]!) ? 1 : 0);
+    for (const x of xs) {
+      expect(x.label).toBe(x.text[0] === 'X' ? 1 : 0);
+      expect(x.text.slice(1)).toMatch(/^[a-h]{49}$/);
+    }
     expect(sequenceTask({ task: 'recall', count: 200, length: 50, seed: 9 })).toEqual(xs);
     expect(() => sequenceTask({ task: 'recall', count: 1, length: 1, seed: 1 })).toThrow(/length must be an integer ≥ 2/);
   });

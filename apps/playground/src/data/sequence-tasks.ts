@@ -3,9 +3,9 @@
  * sequences grow longer. Both are binary classification over single-character tokens, so they reuse
  * the sentiment model unchanged (Embedding → recurrent layers → Linear).
  *
- * - `recall`: the label is the group of the FIRST symbol (`a`–`d` → 1, `e`–`h` → 0), followed by
- *   `length - 1` random distractor symbols. The answer must survive the whole sequence: an RNN's
- *   gradient from the last step back to step 0 vanishes as the length grows, a gated cell keeps it.
+ * - `recall`: the first symbol is `X` (label 1) or `Y` (label 0), followed by `length - 1` random
+ *   distractors from `a`–`h`. The answer must survive the whole sequence: an RNN's gradient from the
+ *   last step back to step 0 vanishes as the length grows, a gated cell can keep it.
  * - `brackets`: is a string of `(` and `)` balanced? Half are random balanced (Dyck) words, half are a
  *   balanced word with one bracket flipped (same length, so length gives nothing away). The model must
  *   keep a running depth count over the whole sequence.
@@ -26,17 +26,17 @@ export interface SequenceTaskOptions {
 
 /** Human-readable class names per task, index = label. */
 export const SEQUENCE_CLASSES: Record<SequenceTaskName, [string, string]> = {
-  recall: ['starts with e–h', 'starts with a–d'],
+  recall: ['starts with Y', 'starts with X'],
   brackets: ['unbalanced', 'balanced'],
 };
 
-const SYMBOLS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+const DISTRACTORS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
 function recallExample(rng: Rng, length: number): LabeledText {
-  const first = rng.below(SYMBOLS.length);
-  const chars = [SYMBOLS[first]!];
-  for (let i = 1; i < length; i++) chars.push(SYMBOLS[rng.below(SYMBOLS.length)]!);
-  return { text: chars.join(''), label: first < 4 ? 1 : 0 };
+  const label = rng.uniform() < 0.5 ? 1 : 0;
+  const chars = [label === 1 ? 'X' : 'Y'];
+  for (let i = 1; i < length; i++) chars.push(DISTRACTORS[rng.below(DISTRACTORS.length)]!);
+  return { text: chars.join(''), label };
 }
 
 /** A uniformly-ish random balanced word of `n` bracket pairs (random walk kept ≥ 0, closing at the end). */

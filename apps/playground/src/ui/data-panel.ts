@@ -10,6 +10,13 @@ import { byId, messageOf, numberOf, showError } from './dom.js';
 
 type Source = 'builtin' | 'sequence' | 'file';
 
+/** Example inputs for the Inspect box, per kind of data. */
+const SAMPLES: Record<'text' | SequenceTaskName, string> = {
+  text: 'although the plot was not very good , the cast felt superb .',
+  recall: 'Xabcdhgfeabcdhgfe',
+  brackets: '(()())(())',
+};
+
 /** What a user dropped or chose, read into memory but not yet tokenised. */
 interface LoadedFile {
   name: string;
@@ -76,10 +83,15 @@ export function createDataPanel(onChange: () => void): DataPanel {
   const showSource = () => {
     const s = readSource();
     for (const k of ['builtin', 'sequence', 'file'] as const) byId(`source-${k}`).hidden = k !== s;
-    byId<HTMLInputElement>('sentence').placeholder = s === 'sequence' ? 'e.g. (()())' : 'Type a sentence';
+    // Swap the example text to one that fits the source, unless the user typed their own.
+    const sentence = byId<HTMLInputElement>('sentence');
+    const sample = s === 'sequence' ? SAMPLES[byId<HTMLSelectElement>('seq-task').value as SequenceTaskName] : SAMPLES.text;
+    if (Object.values(SAMPLES).includes(sentence.value) || sentence.value.trim() === '') sentence.value = sample;
+    sentence.placeholder = sample;
     onChange();
   };
   for (const r of document.querySelectorAll<HTMLInputElement>('input[name="source"]')) r.addEventListener('change', showSource);
+  byId('seq-task').addEventListener('change', showSource);
 
   const accept = async (what: string, read: () => Promise<LoadedFile>) => {
     status.textContent = `Reading ${what}…`;
