@@ -150,6 +150,18 @@ async function checkFiles(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Predict' }).click();
   await waitFor(page, 'the prediction of the reloaded model', 's.lastInspect.logits !== undefined');
   await expect.poll(async () => (await recur(page)).lastInspect!.logits).toEqual(before);
+  // A model trained by `recur train`: its run folder's files, and the CLI's own predictions.
+  const fixture = resolve(appRoot, 'test/fixtures/cli-gru');
+  await page.getByLabel(/^A \.safetensors file/).setInputFiles(['model.safetensors', 'vocab.json', 'config.json'].map((f) => resolve(fixture, f)));
+  await expect.poll(() => page.locator('#files-status').textContent()).toBe('Loaded model.safetensors: GRU 16×1, 3,101 parameters.');
+  const cli = readFileSync(resolve(fixture, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; probability: number });
+  for (const { text, probability } of cli) {
+    await page.getByLabel('Text to classify', { exact: true }).fill(text);
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await expect.poll(async () => (await recur(page)).lastInspect!.tokens.join(' ')).toBe(text);
+    expect(Math.abs((await recur(page)).lastInspect!.probs[1]! - probability)).toBeLessThan(1e-5);
+  }
+  expect((await recur(page)).errors).toEqual([]);
   // A file of the wrong format is reported in the page, not only in the console.
   await page.getByLabel('Your file or aclImdb folder').check();
   await page.locator('#data-file').setInputFiles({ name: 'reviews.jsonl', mimeType: 'text/plain', buffer: Buffer.from('{"text": "fine", "label": 1}\nnot json\n') });

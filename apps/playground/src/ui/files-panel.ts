@@ -18,6 +18,15 @@ export interface FilesPanelHost {
   exported(format: 'safetensors' | 'onnx', bytes: Uint8Array, fileName: string): void;
 }
 
+/** `maxLength` of a `recur train` config.json (0 = no limit), or undefined for any other JSON. */
+function maxLengthOf(text: string): number | undefined {
+  try {
+    const o = JSON.parse(text) as { maxLength?: unknown; model?: unknown };
+    if (typeof o.maxLength === 'number' && typeof o.model === 'object') return o.maxLength > 0 ? o.maxLength : 100_000;
+  } catch { /* not JSON: reported by the vocabulary parser */ }
+  return undefined;
+}
+
 export class FilesPanel {
   private readonly status = byId('files-status');
   private readonly list = byId<HTMLSelectElement>('saved-list');
@@ -92,10 +101,16 @@ export class FilesPanel {
     // A `recur train` run folder has vocab.json beside config.json: take the JSON that is a vocabulary.
     let vocab: string[] | undefined;
     const problems: string[] = [];
+    let maxLen: number | undefined;
     for (const f of files.filter((x) => x.name.endsWith('.json'))) {
+      const text = await f.text();
+      const runConfig = maxLengthOf(text);
+      if (runConfig !== undefined) {
+        maxLen = runConfig;
+        continue;
+      }
       try {
-        vocab = parseVocabFile(await f.text(), f.name);
-        break;
+        vocab ??= parseVocabFile(text, f.name);
       } catch (e) {
         problems.push(e instanceof Error ? e.message : String(e));
       }
@@ -104,6 +119,7 @@ export class FilesPanel {
     const header = readSafetensorsHeader(bytes, st.name);
     if (!vocab && problems.length && !header.metadata['recur.vocab']) throw new Error(problems.join('; '));
     const meta = metaFromSafetensors(header, st.name, vocab);
+    if (maxLen !== undefined) meta.maxLen = maxLen;
     const buf = bytes.buffer;
     const r = await this.host.client.request({ type: 'import', bytes: buf, meta }, [buf]);
     this.host.loaded(r.meta, r.trainable, st.name);
