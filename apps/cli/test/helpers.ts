@@ -34,8 +34,8 @@ export async function cli(...argv: string[]): Promise<CliResult> {
 }
 
 /** Runs the real entry point (`node bin/recur.mjs …`) and waits for it. */
-export function cliProcess(argv: string[], opts: { input?: string; cwd?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', input: opts.input ?? '', cwd: opts.cwd ?? REPO_ROOT, timeout: 120_000 });
+export function cliProcess(argv: string[], opts: { input?: string; cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', input: opts.input ?? '', cwd: opts.cwd ?? REPO_ROOT, timeout: 120_000, env: { ...process.env, ...opts.env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
