@@ -36,6 +36,12 @@ describe('resume', () => {
     expect(optimizer(part).equals(optimizer(full))).toBe(true);
     const strip = (rows: ReturnType<typeof readMetrics>) => rows.map((r) => ({ ...r, seconds: 0, elapsed: 0, tokensPerSec: 0 }));
     expect(strip(readMetrics(join(part, 'metrics.jsonl')))).toEqual(strip(readMetrics(join(full, 'metrics.jsonl'))));
+    const again = await cli('train', '--resume', part);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already finished 2 epoch(s)');
+    const longer = await cli('train', '--resume', part, '--epochs', '3');
+    expect(longer.code, longer.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(part, 'checkpoints/last/state.json'), 'utf8'))).toMatchObject({ epoch: 3, step: 60, finished: true });
   });
 
   it('SIGINT during training (real process) saves a resumable checkpoint, exits 130, and resume matches', async () => {

@@ -83,6 +83,10 @@ async function run(argv: string[]): Promise<number> {
     } else {
       cleanCheckpointTemps(runDir);
       resumeState = loadCheckpoint(requireCheckpoint(runDir, 'last'), model, optimizer);
+      if (resumeState.epoch >= config.epochs) {
+        progress.info(`${runDir} already finished ${resumeState.epoch} epoch(s); pass --epochs N (more than ${resumeState.epoch}) to train longer`);
+        return 0;
+      }
       setRandomState(resumeState.rng);
       truncateMetrics(files.metrics, resumeState.step);
       progress.info(`resuming ${runDir} at epoch ${resumeState.epoch + 1} step ${resumeState.stepInEpoch} (global step ${resumeState.step})`);

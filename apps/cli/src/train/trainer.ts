@@ -75,7 +75,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
     bestValidAcc: r?.bestValidAcc ?? -1,
     bestEpoch: r?.bestEpoch ?? -1,
     trainSeconds: r?.trainSeconds ?? 0,
-    finished: r?.finished ?? false,
+    finished: r ? r.epoch >= config.epochs : false, // --epochs may have been raised on resume
   };
   let lastCheckpoint: string | null = null;
   const save = async (name: 'best' | 'last'): Promise<string> => {
