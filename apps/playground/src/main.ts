@@ -123,10 +123,10 @@ async function buildModel(): Promise<void> {
 const files = new FilesPanel({
   client,
   meta: () => meta,
-  loaded(m, isTrainable, source) {
+  loaded(m, isTrainable, source, parameters) {
     clearProgress();
     if (!isTrainable) data = null;
-    useModel(m, isTrainable, state.parameters);
+    useModel(m, isTrainable, parameters);
     modelPanel.fill(m.model);
     trainStatus.textContent = `Loaded ${source} (trained on ${m.dataName}).${isTrainable ? '' : ' Inspect it, or prepare data to train a new model.'}`;
   },

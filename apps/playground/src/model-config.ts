@@ -18,6 +18,11 @@ export interface ModelConfig {
   dropout: number;
   numClasses: number;
   padIndex: number;
+  /**
+   * LSTM only: start the forget gate's bias at 1 instead of PyTorch's uniform init (Jozefowicz et al.,
+   * 2015), so the cell state keeps information over long sequences from the first step.
+   */
+  forgetBias1?: boolean;
 }
 
 export interface TrainConfig {

@@ -189,6 +189,13 @@ describe('playground in headless Chromium', () => {
     await page.goto(url);
     await waitFor(page, 'the backend', 's.ready');
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/^Backend: WebGPU \(google swiftshader/);
+    // Every control has an accessible name, and Tab reaches the first one.
+    const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, button, textarea')]
+      .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label') && !(el.tagName === 'BUTTON' && el.textContent?.trim()))
+      .map((el) => el.outerHTML));
+    expect(unnamed).toEqual([]);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to inspection');
     await checkRun(page, 'webgpu', 'playground-webgpu.png');
     await browser.close();
     browser = undefined;

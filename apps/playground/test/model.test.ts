@@ -29,6 +29,23 @@ describe('model config', () => {
     expect(parameterCount({ ...base, vocabSize: 25_002, embeddingDim: 100, hiddenSize: 256, numLayers: 2, bidirectional: true }).total).toBe(4_810_857);
   });
 
+  it('starts the LSTM forget gate at bias 1 when asked, leaving the other gates as initialised', async () => {
+    const c = { ...base, numLayers: 2, bidirectional: true };
+    const plain = buildModel(c, 4);
+    const fb = buildModel({ ...c, forgetBias1: true }, 4);
+    const H = c.hiddenSize;
+    for (const suffix of ['l0', 'l1_reverse']) {
+      const [a, pa, b, pb] = await Promise.all([`rnn.bias_ih_${suffix}`, `rnn.bias_hh_${suffix}`].flatMap((k) => [fb.stateDict()[k]!.data(), plain.stateDict()[k]!.data()]));
+      for (let i = 0; i < 4 * H; i++) {
+        const inF = i >= H && i < 2 * H;
+        expect(a![i]! + b![i]!).toBeCloseTo(inF ? 1 : pa![i]! + pb![i]!, 6);
+        if (!inF) expect(a![i]).toBe(pa![i]);
+      }
+    }
+    plain.dispose();
+    fb.dispose();
+  });
+
   it('names invalid fields in words', () => {
     expect(validateModel({ ...base, hiddenSize: 0, dropout: 1.5, numLayers: 2.5 })).toEqual({
       hiddenSize: 'Hidden size must be between 1 and 1024', dropout: 'Dropout must be between 0 and 0.9', numLayers: 'Layers must be a whole number',

@@ -13,7 +13,7 @@ export interface FilesPanelHost {
   /** The model currently in the worker, or null. */
   meta(): ModelMeta | null;
   /** Called after a model was loaded into the worker. */
-  loaded(meta: ModelMeta, trainable: boolean, source: string): void;
+  loaded(meta: ModelMeta, trainable: boolean, source: string, parameters: number): void;
   /** Records the bytes of the last export for tests and tools (window.__recur). */
   exported(format: 'safetensors' | 'onnx', bytes: Uint8Array, fileName: string): void;
 }
@@ -75,7 +75,7 @@ export class FilesPanel {
     const m = await loadModel(name);
     const bytes = m.safetensors.slice().buffer;
     const r = await this.host.client.request({ type: 'import', bytes, meta: m.meta }, [bytes]);
-    this.host.loaded(r.meta, r.trainable, `"${name}" from this browser`);
+    this.host.loaded(r.meta, r.trainable, `"${name}" from this browser`, r.parameters);
     this.status.textContent = `Loaded "${name}".`;
   }
 
@@ -122,7 +122,7 @@ export class FilesPanel {
     if (maxLen !== undefined) meta.maxLen = maxLen;
     const buf = bytes.buffer;
     const r = await this.host.client.request({ type: 'import', bytes: buf, meta }, [buf]);
-    this.host.loaded(r.meta, r.trainable, st.name);
+    this.host.loaded(r.meta, r.trainable, st.name, r.parameters);
     this.status.textContent = `Loaded ${st.name}: ${r.meta.model.cell.toUpperCase()} ${r.meta.model.hiddenSize}×${r.meta.model.numLayers}${r.meta.model.bidirectional ? ' bidirectional' : ''}, ${r.parameters.toLocaleString('en-US')} parameters.`;
   }
 }

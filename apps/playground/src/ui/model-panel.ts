@@ -39,6 +39,7 @@ export function createModelPanel(getData: () => { vocabSize: number; numClasses:
     numLayers: numberOf('layers'),
     bidirectional: byId<HTMLInputElement>('bidirectional').checked,
     dropout: numberOf('dropout'),
+    forgetBias1: byId<HTMLSelectElement>('cell').value === 'lstm' && byId<HTMLInputElement>('forget-bias').checked,
     numClasses: data.numClasses,
     padIndex: data.padIndex,
   });
@@ -69,6 +70,7 @@ export function createModelPanel(getData: () => { vocabSize: number; numClasses:
   };
 
   const refresh = () => {
+    byId<HTMLInputElement>('forget-bias').disabled = byId<HTMLSelectElement>('cell').value !== 'lstm';
     const msgs = problems();
     errorsEl.textContent = msgs.join('. ');
     const data = getData();
@@ -99,6 +101,7 @@ export function createModelPanel(getData: () => { vocabSize: number; numClasses:
       byId<HTMLInputElement>('layers').value = String(c.numLayers);
       byId<HTMLInputElement>('bidirectional').checked = c.bidirectional;
       byId<HTMLInputElement>('dropout').value = String(c.dropout);
+      byId<HTMLInputElement>('forget-bias').checked = !!c.forgetBias1;
       refresh();
     },
   };

@@ -6,7 +6,7 @@
 import { backward, noGrad } from '@recur/autograd';
 import { Adam, bceWithLogits, clipGradNorm, crossEntropy, SentimentRNN, SGD, type Optimizer } from '@recur/recurrent';
 import {
-  argMax, cast, dispose, equal, greater, keep, reshape, scope, sqrt, square, stack, sum, tensor, type Tensor,
+  add, argMax, cast, dispose, equal, greater, keep, mul, reshape, scope, sqrt, square, stack, sum, tensor, type Tensor,
 } from '@recur/tensor';
 import { BucketIterator, type Batch, type Encoded } from '@recur/text';
 import type { EncodedSplit } from '../data/dataset.js';
@@ -15,10 +15,28 @@ import type { EvalReport, StepReport } from '../protocol.js';
 
 /** Builds the classifier for a config (seeded, so Reset gives the same start). */
 export function buildModel(c: ModelConfig, seed: number): SentimentRNN {
-  return new SentimentRNN({
+  const model = new SentimentRNN({
     vocabSize: c.vocabSize, embeddingDim: c.embeddingDim, hiddenDim: c.hiddenSize, outputDim: outputDim(c.numClasses),
     numLayers: c.numLayers, bidirectional: c.bidirectional, dropout: c.dropout, padIdx: c.padIndex, cell: c.cell, seed,
   });
+  if (c.cell === 'lstm' && c.forgetBias1) setForgetBias(model, 1);
+  return model;
+}
+
+/**
+ * Sets every LSTM layer's forget-gate bias (block f of i,f,g,o) to `value`: `bias_ih` gets the value,
+ * `bias_hh` zero, so their sum — what the gate sees — is exactly `value`.
+ */
+export function setForgetBias(model: SentimentRNN, value: number): void {
+  for (const [name, p] of model.rnn.namedParameters()) {
+    const m = /^bias_(ih|hh)_l\d+(_reverse)?$/.exec(name);
+    if (!m) continue;
+    const G = p.shape[0]!, H = G / 4;
+    const inF = (i: number) => i >= H && i < 2 * H;
+    const keepMask = Float32Array.from({ length: G }, (_, i) => (inF(i) ? 0 : 1));
+    const fill = Float32Array.from({ length: G }, (_, i) => (inF(i) && m[1] === 'ih' ? value : 0));
+    p.assign(keep(noGrad(() => scope(() => add(mul(p.value, tensor(keepMask)), tensor(fill)))))); // (G,)
+  }
 }
 
 /** The examples of a split as views into its flat id array. */
