@@ -2,7 +2,6 @@
 import { keep, scope, type Tensor } from '@recur/tensor';
 import { gradients } from './backward.js';
 import { TAPE } from './tape.js';
-import './grads/index.js';
 
 export interface ValueAndGrad {
   value: Tensor;

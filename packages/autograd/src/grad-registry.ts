@@ -1,5 +1,7 @@
 /** Gradient rules keyed by kernel name (the same constants the backends and ONNX mapper use). */
 import type { Tensor } from '@recur/tensor';
+// A cycle (the rules call defineGrad), safe because both sides are only used at call time.
+import { installGradRules } from './grads/index.js';
 
 /** What a rule sees: saved tensors (only those it asked for), attrs and input/output metadata. */
 export interface GradContext {
@@ -37,13 +39,17 @@ const rules = new Map<string, GradConfig>();
  * defineGrad('Exp', { save: () => ({ outputs: [0] }), backward: ([dy], s) => [() => mul(dy!, s.outputs[0]!)] });
  */
 export function defineGrad(kernel: string, config: GradConfig): void {
+  // Built-ins go in first, so a user's rule for the same kernel is never overwritten later.
+  installGradRules();
   rules.set(kernel, config);
 }
 
 export function getGrad(kernel: string): GradConfig | undefined {
+  installGradRules();
   return rules.get(kernel);
 }
 
 export function registeredGradKernels(): string[] {
+  installGradRules();
   return [...rules.keys()];
 }

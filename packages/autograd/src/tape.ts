@@ -9,6 +9,7 @@ import {
   type KernelEvent, type Tensor,
 } from '@recur/tensor';
 import { getGrad, type GradConfig } from './grad-registry.js';
+import { installGradRules } from './grads/index.js';
 
 export class GradNode {
   /** Live output tensors plus consuming nodes. */
@@ -48,6 +49,7 @@ class Tape {
   private installed = false;
 
   install(): void {
+    installGradRules();
     if (this.installed) return;
     this.installed = true;
     addKernelListener((e) => this.record(e));

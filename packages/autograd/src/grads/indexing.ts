@@ -2,17 +2,20 @@
 import { gather, scatterAdd } from '@recur/tensor';
 import { defineGrad } from '../grad-registry.js';
 
-// y = x[idx] along axis → dx = scatterAdd(dy, idx) (repeated ids accumulate); ids get none.
-defineGrad('Gather', {
-  save: () => ({ inputs: [1] }),
-  backward: ([dy], s) => [
-    () => scatterAdd(dy!, s.inputs[1]!, s.inputShapes[0]!, s.attrs.axis as number),
-    undefined,
-  ],
-});
+/** Registers this family's gradient rules (called once by installGradRules). */
+export function registerIndexingGrads(): void {
+  // y = x[idx] along axis → dx = scatterAdd(dy, idx) (repeated ids accumulate); ids get none.
+  defineGrad('Gather', {
+    save: () => ({ inputs: [1] }),
+    backward: ([dy], s) => [
+      () => scatterAdd(dy!, s.inputs[1]!, s.inputShapes[0]!, s.attrs.axis as number),
+      undefined,
+    ],
+  });
 
-// y = scatterAdd(u, idx) → du = gather(dy, idx).
-defineGrad('ScatterAdd', {
-  save: () => ({ inputs: [1] }),
-  backward: ([dy], s) => [() => gather(dy!, s.inputs[1]!, s.attrs.axis as number), undefined],
-});
+  // y = scatterAdd(u, idx) → du = gather(dy, idx).
+  defineGrad('ScatterAdd', {
+    save: () => ({ inputs: [1] }),
+    backward: ([dy], s) => [() => gather(dy!, s.inputs[1]!, s.attrs.axis as number), undefined],
+  });
+}

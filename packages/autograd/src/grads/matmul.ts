@@ -2,30 +2,33 @@
 import { matMul, sum, type Tensor } from '@recur/tensor';
 import { defineGrad } from '../grad-registry.js';
 
-/** Sums over the batch axis when the operand was broadcast (batch 1 against batch > 1). */
-function fitBatch(g: Tensor, batch: number): Tensor {
-  return batch === 1 && g.shape[0] !== 1 ? sum(g, 0, true) : g;
-}
+/** Registers this family's gradient rules (called once by installGradRules). */
+export function registerMatMulGrads(): void {
+  /** Sums over the batch axis when the operand was broadcast (batch 1 against batch > 1). */
+  function fitBatch(g: Tensor, batch: number): Tensor {
+    return batch === 1 && g.shape[0] !== 1 ? sum(g, 0, true) : g;
+  }
 
-// C = op(A)·op(B):
-//   plain:   dA = dC·Bᵀ      dB = Aᵀ·dC
-//   tA:      dA = B·dCᵀ      dB = A·dC
-//   tB:      dA = dC·B       dB = dCᵀ·A
-//   tA, tB:  dA = Bᵀ·dCᵀ     dB = dCᵀ·Aᵀ
-defineGrad('BatchMatMul', {
-  save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
-  backward: ([dc], s) => {
-    const { transposeA: ta, transposeB: tb } = s.attrs as { transposeA: boolean; transposeB: boolean };
-    const a = s.inputs[0]!, b = s.inputs[1]!;
-    const batchA = s.inputShapes[0]![0]!, batchB = s.inputShapes[1]![0]!;
-    const dA = () => fitBatch(
-      !ta ? matMul(dc!, b, { transposeB: !tb }) : matMul(b, dc!, { transposeA: tb, transposeB: true }),
-      batchA,
-    );
-    const dB = () => fitBatch(
-      !tb ? matMul(a, dc!, { transposeA: !ta }) : matMul(dc!, a, { transposeA: true, transposeB: ta }),
-      batchB,
-    );
-    return [dA, dB];
-  },
-});
+  // C = op(A)·op(B):
+  //   plain:   dA = dC·Bᵀ      dB = Aᵀ·dC
+  //   tA:      dA = B·dCᵀ      dB = A·dC
+  //   tB:      dA = dC·B       dB = dCᵀ·A
+  //   tA, tB:  dA = Bᵀ·dCᵀ     dB = dCᵀ·Aᵀ
+  defineGrad('BatchMatMul', {
+    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([dc], s) => {
+      const { transposeA: ta, transposeB: tb } = s.attrs as { transposeA: boolean; transposeB: boolean };
+      const a = s.inputs[0]!, b = s.inputs[1]!;
+      const batchA = s.inputShapes[0]![0]!, batchB = s.inputShapes[1]![0]!;
+      const dA = () => fitBatch(
+        !ta ? matMul(dc!, b, { transposeB: !tb }) : matMul(b, dc!, { transposeA: tb, transposeB: true }),
+        batchA,
+      );
+      const dB = () => fitBatch(
+        !tb ? matMul(a, dc!, { transposeA: !ta }) : matMul(dc!, a, { transposeA: true, transposeB: ta }),
+        batchB,
+      );
+      return [dA, dB];
+    },
+  });
+}
