@@ -1,7 +1,7 @@
 // One time step of the fused recurrent layers, gate math only (the hidden matmul runs in gemm.ts
 // between these calls). Rows are batch entries; mask[b] ≠ 0 marks an active step, while a padded
 // step keeps its state and outputs zeros. Gate blocks follow PyTorch: LSTM i,f,g,o; GRU r,z,n.
-import { load4, sigmoid4, store4, tanh4 } from './math';
+import { ftz, load4, sigmoid4, store4, tanh4 } from './math';
 
 @inline function isOn(mask: usize, b: i32): bool {
   return load<f32>(mask + (<usize>b << 2)) != 0;
@@ -56,11 +56,11 @@ export function lstmBackward(dx: usize, gates: usize, cells: usize, cPrev: usize
       const dht = f32x4.add(load4(dh + sr + o4, rem), load4(dy + sr + o4, rem));
       const dct = f32x4.add(load4(dc + sr + o4, rem), f32x4.mul(f32x4.mul(dht, og), f32x4.sub(one, f32x4.mul(tc, tc))));
       const cp = load4(cPrev + sr + o4, rem);
-      store4(dx + gr + o4, f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig))), rem);
-      store4(dx + gr + hb + o4, f32x4.mul(f32x4.mul(dct, cp), f32x4.mul(fg, f32x4.sub(one, fg))), rem);
-      store4(dx + gr + 2 * hb + o4, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))), rem);
-      store4(dx + gr + 3 * hb + o4, f32x4.mul(f32x4.mul(dht, tc), f32x4.mul(og, f32x4.sub(one, og))), rem);
-      store4(dc + sr + o4, f32x4.mul(dct, fg), rem);
+      store4(dx + gr + o4, ftz(f32x4.mul(f32x4.mul(dct, gg), f32x4.mul(ig, f32x4.sub(one, ig)))), rem);
+      store4(dx + gr + hb + o4, ftz(f32x4.mul(f32x4.mul(dct, cp), f32x4.mul(fg, f32x4.sub(one, fg)))), rem);
+      store4(dx + gr + 2 * hb + o4, ftz(f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg)))), rem);
+      store4(dx + gr + 3 * hb + o4, ftz(f32x4.mul(f32x4.mul(dht, tc), f32x4.mul(og, f32x4.sub(one, og)))), rem);
+      store4(dc + sr + o4, ftz(f32x4.mul(dct, fg)), rem);
     }
   }
 }
@@ -113,9 +113,9 @@ export function gruBackward(dx: usize, dhh: usize, direct: usize, gates: usize, 
       const dn = f32x4.mul(f32x4.mul(dht, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
       const dr = f32x4.mul(f32x4.mul(dn, load4(hLin + sr + o4, rem)), f32x4.mul(r, f32x4.sub(one, r)));
       const dz = f32x4.mul(f32x4.mul(dht, f32x4.sub(load4(hPrev + sr + o4, rem), n)), f32x4.mul(z, f32x4.sub(one, z)));
-      store4(dx + gr + o4, dr, rem); store4(dx + gr + hb + o4, dz, rem); store4(dx + gr + 2 * hb + o4, dn, rem);
-      store4(dhh + gr + o4, dr, rem); store4(dhh + gr + hb + o4, dz, rem); store4(dhh + gr + 2 * hb + o4, f32x4.mul(dn, r), rem);
-      store4(direct + sr + o4, f32x4.mul(dht, z), rem);
+      store4(dx + gr + o4, ftz(dr), rem); store4(dx + gr + hb + o4, ftz(dz), rem); store4(dx + gr + 2 * hb + o4, ftz(dn), rem);
+      store4(dhh + gr + o4, ftz(dr), rem); store4(dhh + gr + hb + o4, ftz(dz), rem); store4(dhh + gr + 2 * hb + o4, ftz(f32x4.mul(dn, r)), rem);
+      store4(direct + sr + o4, ftz(f32x4.mul(dht, z)), rem);
     }
   }
 }
@@ -128,7 +128,7 @@ export function addRowsMasked(dh: usize, direct: usize, dhh: usize, mask: usize,
     const sr = <usize>b * hb;
     for (let j = 0; j < H; j += 4) {
       const rem = H - j, o = sr + (<usize>j << 2);
-      store4(dh + o, f32x4.add(load4(direct + o, rem), load4(dhh + o, rem)), rem);
+      store4(dh + o, ftz(f32x4.add(load4(direct + o, rem), load4(dhh + o, rem))), rem);
     }
   }
 }
@@ -163,7 +163,7 @@ export function rnnBackward(dx: usize, y: usize, dy: usize, dh: usize, mask: usi
       const yv = load4(y + o, rem);
       const dht = f32x4.add(load4(dh + o, rem), load4(dy + o, rem));
       const d = relu ? v128.and(dht, f32x4.gt(yv, f32x4.splat(0))) : f32x4.mul(dht, f32x4.sub(one, f32x4.mul(yv, yv)));
-      store4(dx + o, d, rem);
+      store4(dx + o, ftz(d), rem);
     }
   }
 }

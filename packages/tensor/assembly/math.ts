@@ -33,6 +33,28 @@ const LN2_LO: f32 = 1.42860677e-6;
   return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(exp4(f32x4.add(x, x)), one)));
 }
 
+/**
+ * Flushes subnormal lanes to zero (NaN and ±Inf pass). x86 handles subnormal floats in microcode,
+ * about 100× slower, and backpropagation through long sequences produces them in bulk (vanishing
+ * gradients), so the kernels flush what they write, as BLAS libraries with FTZ/DAZ do.
+ */
+@inline export function ftz(v: v128): v128 {
+  return v128.andnot(v, f32x4.lt(f32x4.abs(v), f32x4.splat(1.17549435e-38)));
+}
+
+/** Flushes subnormal floats in [p, p + 4n) to zero, in place. */
+export function flushDenormals(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128.store(p, ftz(v128.load(p)));
+    p += 16;
+  }
+  for (; i < n; i++) {
+    store4(p, ftz(load4(p, 1)), 1);
+    p += 4;
+  }
+}
+
 /** Loads 4 floats, or `rem` (< 4) of them padded with zeros. */
 @inline export function load4(p: usize, rem: i32): v128 {
   if (rem >= 4) return v128.load(p);
@@ -54,11 +76,14 @@ const LN2_LO: f32 = 1.42860677e-6;
   if (rem > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
-/** dst[r] = mask[r] ≠ 0 ? src[r] : dst[r] for rows of `cols` floats (padded rows keep their state). */
+/** dst[r] = mask[r] ≠ 0 ? src[r] : dst[r] for rows of `cols` floats (padded rows keep their state); flushes subnormals. */
 export function selectRows(dst: usize, src: usize, mask: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
-    if (load<f32>(mask + (<usize>r << 2)) != 0) {
-      memory.copy(dst + (<usize>(r * cols) << 2), src + (<usize>(r * cols) << 2), <usize>cols << 2);
+    if (load<f32>(mask + (<usize>r << 2)) == 0) continue;
+    const o = <usize>(r * cols) << 2;
+    for (let j = 0; j < cols; j += 4) {
+      const q = o + (<usize>j << 2);
+      store4(dst + q, ftz(load4(src + q, cols - j)), cols - j);
     }
   }
 }

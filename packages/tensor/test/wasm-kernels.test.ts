@@ -67,6 +67,18 @@ describe('WebAssembly SIMD kernels', () => {
     expect(memory().tensors).toBe(before);
   });
 
+  it('flushes float32 subnormal inputs to zero (differences below 1e-36)', () => {
+    const a = tensor([1e-39, -2e-39, 1, 0.5, 3e-40, 2], [2, 3]), b = tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+    setCpuSimd('auto');
+    const fast = product(a, b, false, false);
+    setCpuSimd('off');
+    const ref = product(a, b, false, false);
+    expect(worst(fast, ref, 1e-36, 1e-6)).toBeLessThanOrEqual(1);
+    expect(fast[0]).toBe(Math.fround(0.5 * 5)); // row 0: only the normal term survives
+    a.dispose();
+    b.dispose();
+  });
+
   it('float64 stays on the JS path (exact float64 sums)', () => {
     const a = tensor([0.1, 0.2, 0.3], [1, 3], 'float64'), b = tensor([0.4, 0.5, 0.6], [3, 1], 'float64');
     const y = matMul(a, b);

@@ -36,8 +36,8 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH);
-    const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), dyp = rt.put(dy!), mask = putMask(rt, maskV!);
-    const dh = rt.put(dhN!), direct = rt.alloc(BH), tmp = rt.alloc(BH);
+    const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), dyp = rt.putFlushed(dy!), mask = putMask(rt, maskV!);
+    const dh = rt.putFlushed(dhN!), direct = rt.alloc(BH), tmp = rt.alloc(BH);
     const pw = packPlain(rt, rt.put(wHh!), G, H);
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {

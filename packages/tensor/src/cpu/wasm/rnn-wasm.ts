@@ -35,7 +35,7 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
-    const dyp = rt.put(dy!), mask = putMask(rt, maskV!), dh = rt.put(dhN!), tmp = rt.alloc(BH);
+    const dyp = rt.putFlushed(dy!), mask = putMask(rt, maskV!), dh = rt.putFlushed(dhN!), tmp = rt.alloc(BH);
     const pw = packPlain(rt, rt.put(wHh!), H, H);
     const dx = rt.alloc(T * BH);
     for (let t = T - 1; t >= 0; t--) {
