@@ -18,7 +18,7 @@ describe('--backend', () => {
 
   it.skipIf(!existsSync(ICD))('webgpu trains a few steps and prints the adapter', () => {
     const r = cliProcess(['train', '--backend', 'webgpu', '--out', join(dir, 'gpu'), '--limit', '100', '--test-limit', '20', '--epochs', '1', '--hidden', '8', '--embedding-dim', '8', '--no-baseline'], { env: { VK_ICD_FILENAMES: ICD } });
-    expect(r.stderr).toBe('');
+    expect(r.stderr).not.toContain('recur:'); // Dawn / the Vulkan loader may print their own notices
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^backend: webgpu \(adapter: .+\)$/m);
     expect(r.stdout).toMatch(/test accuracy \d+\.\d\d%/);
