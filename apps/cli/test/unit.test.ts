@@ -94,3 +94,29 @@ describe('report', () => {
     expect(readFileSync(new URL('../src/report/svg.ts', import.meta.url), 'utf8')).not.toContain('cdn');
   });
 });
+
+describe('data paths', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+
+  it('resolves GloVe names and `--data imdb` under $RECUR_DATA', async () => {
+    const { resolveDataArg, resolveVectors } = await import('../src/paths.js');
+    const old = process.env.RECUR_DATA;
+    process.env.RECUR_DATA = dir;
+    try {
+      expect(() => resolveVectors('glove.6B.50d')).toThrow(/no glove\.6B\.50d vectors under .*recur data download glove/);
+      mkdirSync(join(dir, 'glove'));
+      writeFileSync(join(dir, 'glove', 'glove.6B.50d.subset.txt'), 'the 1 2\n');
+      expect(resolveVectors('glove.6B.50d')).toEqual({ path: join(dir, 'glove', 'glove.6B.50d.subset.txt') });
+      writeFileSync(join(dir, 'glove', 'glove.6B.zip'), 'zip');
+      expect(resolveVectors('glove.6B.50d')).toEqual({ path: join(dir, 'glove', 'glove.6B.zip'), member: 'glove.6B.50d.txt' });
+      expect(() => resolveVectors('nowhere.txt')).toThrow('vectors file not found: nowhere.txt');
+      expect(() => resolveDataArg('imdb')).toThrow(/no IMDB data under .*recur data download imdb/);
+      mkdirSync(join(dir, 'imdb', 'aclImdb'), { recursive: true });
+      expect(resolveDataArg('imdb')).toBe(join(dir, 'imdb', 'aclImdb'));
+    } finally {
+      if (old === undefined) delete process.env.RECUR_DATA;
+      else process.env.RECUR_DATA = old;
+    }
+  });
+});
