@@ -40,6 +40,10 @@ describe('bad input', () => {
     const c = await cli('train', '--cell', 'transformer');
     expect(oneLineError(c)).toContain("option '--cell' must be one of rnn|lstm|gru");
     expect((await cli('info', '--preset', 'nope')).code).toBe(2);
+    const d = await cli('data', 'download', 'mnist');
+    expect(d.code).toBe(2);
+    expect(oneLineError(d)).toBe("recur: recur data download: choose imdb or glove, got 'mnist'");
+    expect(oneLineError(await cli('data', 'fetch'))).toBe("recur: unknown data action 'fetch' (see recur data --help)");
   });
 
   it('empty data: file, folder, header-only CSV', async () => {

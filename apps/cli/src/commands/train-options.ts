@@ -16,7 +16,7 @@ export const TRAIN_OPTIONS: OptionSpecs = {
   bidirectional: { type: 'boolean', help: 'bidirectional recurrent layers' },
   'no-bidirectional': { type: 'boolean', help: 'one direction only' },
   dropout: { type: 'string', arg: 'P', help: 'dropout on embeddings, between layers and before the classifier' },
-  glove: { type: 'string', arg: 'PATH', help: 'pretrained vectors (GloVe/word2vec text or binary); "none" for random init' },
+  glove: { type: 'string', arg: 'PATH|NAME', help: 'pretrained vectors: a GloVe/word2vec file, a name such as glove.6B.100d (looked up in $RECUR_DATA/glove), or none' },
   'max-vocab': { type: 'string', arg: 'N', help: 'most frequent training tokens kept (plus <unk>, <pad>)' },
   'min-freq': { type: 'string', arg: 'N', help: 'drop tokens seen fewer times' },
   'max-length': { type: 'string', arg: 'N', help: 'tokens kept per text (0 = all)' },
