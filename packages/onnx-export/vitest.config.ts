@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Every test fails if a tensor or backend buffer outlives it.
-    setupFiles: ['@recur/tensor/testing/setup'],
+    setupFiles: ['./test/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // onnxruntime-node's WebGPU EP needs a Vulkan adapter: SwiftShader from Debian's chromium (TOOLCHAIN.md §3).
