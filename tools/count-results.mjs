@@ -23,6 +23,23 @@ export function reportFiles(root = repoRoot) {
   return files;
 }
 
+/** Workspace packages that have a `test` script but wrote no report (each counts as a failure). */
+export function missingReports(root = repoRoot) {
+  const missing = [];
+  for (const group of ['packages', 'apps', 'tools', 'bench']) {
+    const base = join(root, group);
+    if (!existsSync(base)) continue;
+    const dirs = existsSync(join(base, 'package.json')) ? [base] : readdirSync(base).map((d) => join(base, d));
+    for (const dir of dirs) {
+      const pj = join(dir, 'package.json');
+      if (!existsSync(pj)) continue;
+      const json = JSON.parse(readFileSync(pj, 'utf8'));
+      if (json.scripts?.test && !existsSync(join(dir, '.vitest-report.json'))) missing.push(json.name);
+    }
+  }
+  return missing;
+}
+
 /** Totals over vitest JSON reports; a suite that failed to load counts as one failure. */
 export function countResults(files) {
   let passed = 0, failed = 0;
@@ -40,5 +57,7 @@ export function countResults(files) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const files = reportFiles();
   const { passed, failed } = countResults(files);
-  console.log(`${passed} passed, ${failed} failed`);
+  const missing = missingReports();
+  for (const name of missing) console.log(`count-results: ${name} wrote no vitest report (counted as 1 failed)`);
+  console.log(`${passed} passed, ${failed + missing.length} failed`);
 }

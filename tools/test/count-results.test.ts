@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { countResults, reportFiles } from '../count-results.mjs';
+import { countResults, missingReports, reportFiles } from '../count-results.mjs';
 
 describe('count-results', () => {
   it('sums vitest JSON reports across packages, counting load failures', () => {
@@ -18,6 +18,10 @@ describe('count-results', () => {
       const files = reportFiles(root);
       expect(files).toHaveLength(2);
       expect(countResults(files)).toEqual({ passed: 7, failed: 2 });
+      expect(missingReports(root)).toEqual([]);
+      mkdirSync(join(root, 'packages/c'), { recursive: true });
+      writeFileSync(join(root, 'packages/c/package.json'), JSON.stringify({ name: '@x/c', scripts: { test: 'vitest run' } }));
+      expect(missingReports(root)).toEqual(['@x/c']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

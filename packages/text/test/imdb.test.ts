@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { basicEnglish } from '../src/index.js';
 import { readImdb, readImdbDetailed, scanImdb } from '../src/node/index.js';
-import { DATA, makeTar, tempDir } from './helpers/archives.js';
+import { DATA, HAS_DATA, makeTar, tempDir } from './helpers/archives.js';
 
 const IMDB = path.join(DATA, 'imdb');
 
@@ -14,7 +14,7 @@ function tally(xs: { label: number; rating: number }[]): Record<string, number> 
   return t;
 }
 
-describe('IMDB from the real aclImdb folder', () => {
+describe.skipIf(!HAS_DATA)('IMDB from the real aclImdb folder', () => {
   it('finds 25,000 + 25,000 reviews, 12,500 per label, ratings as the dataset README lists', async () => {
     const train = await scanImdb(IMDB, 'train');
     const test = await scanImdb(path.join(IMDB, 'aclImdb'), 'test');

@@ -5,11 +5,11 @@ import { dispose, memory } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { basicEnglish, BucketIterator, encodeExamples, splitTrainValid, toBatchTensors, Vocab } from '../src/index.js';
 import { loadVectors, readImdb } from '../src/node/index.js';
-import { DATA } from './helpers/archives.js';
+import { DATA, HAS_DATA } from './helpers/archives.js';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
 
-describe('the seed data pipeline on a sample of real IMDB + GloVe 6B 100d', () => {
+describe.skipIf(!HAS_DATA)('the seed data pipeline on a sample of real IMDB + GloVe 6B 100d', () => {
   it('reads, splits 70/30, builds the vocab, aligns vectors and yields packed-LSTM batches', async () => {
     const train = await readImdb(path.join(DATA, 'imdb'), 'train', { limit: 400, sample: true, seed: 1 });
     const [tr, va] = splitTrainValid(train, 0.7, 1234);

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createVectorParser, parseVectors, Vocab } from '../src/index.js';
 import { loadVectors } from '../src/node/index.js';
-import { DATA, makeZip, tempDir } from './helpers/archives.js';
+import { DATA, HAS_DATA, makeZip, tempDir } from './helpers/archives.js';
 
 const GLOVE50 = path.join(DATA, 'glove', 'glove.6B.50d.subset.txt');
 const GLOVE100 = path.join(DATA, 'glove', 'glove.6B.100d.top2604.txt');
@@ -24,7 +24,7 @@ function row(m: Float32Array, i: number, d: number): number[] {
   return Array.from(m.subarray(i * d, (i + 1) * d));
 }
 
-describe('loadVectors on real GloVe 6B files', () => {
+describe.skipIf(!HAS_DATA)('loadVectors on real GloVe 6B files', () => {
   it('aligns rows to the vocab with the file numbers and right coverage (100d)', async () => {
     const words = ['movie', 'film', 'the', '–', 'zzzunknownzzz', 'Movie', 'great'];
     const vocab = Vocab.build([words]);
@@ -51,7 +51,7 @@ describe('loadVectors on real GloVe 6B files', () => {
   });
 });
 
-describe('vector formats and containers', () => {
+describe.skipIf(!HAS_DATA)('vector formats and containers', () => {
   const text = 'the 0.5 -1 2\ncat 1e-3 0 4.25\nthe 9 9 9\nbig\u00a0cat 7 7 7\nat name@x.com 1 2 3\n';
   const vocab = Vocab.build([['the', 'cat', 'dog', 'big\u00a0cat', 'at name@x.com', 'The']]);
 

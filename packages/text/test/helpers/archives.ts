@@ -1,5 +1,5 @@
 /** Test-only archive writers (zip, tar) and data paths. Small and unoptimised on purpose. */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,9 @@ import { crc32, deflateRawSync } from 'node:zlib';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** `$RECUR_DATA` or `<repo>/../shared/data`. */
 export const DATA = process.env.RECUR_DATA ?? path.resolve(repoRoot, '../shared/data');
+/** Tests on the real IMDB/GloVe files run when the shared data folder is present (it is in CI). */
+export const HAS_DATA = existsSync(path.join(DATA, 'imdb')) && existsSync(path.join(DATA, 'glove'));
+if (!HAS_DATA) console.warn(`@recur/text tests: no shared data at ${DATA}; real-data tests are skipped (set RECUR_DATA)`);
 
 export function tempDir(prefix = 'recur-text-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
