@@ -17,3 +17,5 @@ export { BucketIterator, encodeExamples } from './batch.js';
 export type { Batch, BucketOptions, Encoded } from './batch.js';
 export { toBatchTensors } from './tensors.js';
 export type { BatchTensors } from './tensors.js';
+export { syntheticReviews, builtinCorpus, BUILTIN_SIZES } from './datasets/synthetic.js';
+export type { LabeledText, SyntheticOptions } from './datasets/synthetic.js';
