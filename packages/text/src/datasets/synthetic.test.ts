@@ -13,7 +13,7 @@ describe('synthetic sentiment corpus', () => {
     expect(pos).toBeLessThan(240);
     expect(a.every((r) => r.text.length > 0 && (r.label === 0 || r.label === 1))).toBe(true);
   });
-  it('gives disjoint default train/test splits of the documented sizes', () => {
+  it('gives train/test splits of the requested sizes', () => {
     const { train, test } = builtinCorpus({ train: 300, test: 100 });
     expect(train).toHaveLength(300);
     expect(test).toHaveLength(100);
