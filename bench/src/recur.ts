@@ -71,6 +71,7 @@ export async function runRecur(workloads: string[], o: RecurOptions): Promise<Ro
   const variant = setCpuSimd('auto');
   const rows: Row[] = [];
   for (const w of workloads) {
+    console.error(`  recur ${w}…`);
     if (w === 'W1') rows.push(await train('W1', W1, o));
     if (w === 'W4') rows.push(await train('W4', W4, o));
     if (w === 'W2') rows.push(await train('W2', W2, { ...o, runs: Math.min(o.runs, 5) }, true));

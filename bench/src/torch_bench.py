@@ -11,6 +11,9 @@ import torch.nn as nn
 
 torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
+# Flush subnormals to zero, as Recur's WASM kernels do: backpropagation through 200 random-init
+# steps produces them in bulk, and x86 handles them ~100x slower (W2 ran >10 min/step otherwise).
+torch.set_flush_denormal(True)
 torch.manual_seed(0)
 
 W1 = dict(cell="lstm", B=32, T=100, E=100, H=128, V=20000, layers=1, bi=False, dropout=0.0)
