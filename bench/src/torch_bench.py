@@ -12,7 +12,7 @@ import torch.nn as nn
 torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
 # Flush subnormals to zero, as Recur's WASM kernels do: backpropagation through 200 random-init
-# steps produces them in bulk, and x86 handles them ~100x slower (W2 ran >10 min/step otherwise).
+# steps produces them in bulk, and x86 handles them ~100x slower (6 W2 steps did not finish in 15 min).
 torch.set_flush_denormal(True)
 torch.manual_seed(0)
 
