@@ -61,14 +61,3 @@ export function convert(expr: string, from: string, to: string): string {
   if (to === 'i32') return from === 'f32' ? `to_i32(${expr})` : `i32(${expr})`;
   return `f32(${expr})`;
 }
-
-/** Strides for a contiguous shape. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}

@@ -6,10 +6,10 @@
 import type { TensorInfo } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import { WGSL_ELEMENTWISE_HELPERS } from '../../elementwise-table.js';
-import { sizeOf } from '../../shape.js';
+import { sizeOf, stridesOf } from '../../shape.js';
 import type { WebGPUBackend } from '../backend.js';
 import { gridFor, runProgram, type Program } from '../program.js';
-import { assertGpuDtypes, contiguousStrides, offsetsFromIndex, wgslType, type Cfg } from './common.js';
+import { assertGpuDtypes, offsetsFromIndex, wgslType, type Cfg } from './common.js';
 
 const WG = 64;
 type Kind = 'sum' | 'max' | 'argmax';
@@ -77,7 +77,7 @@ export function runReduce(
   backend: WebGPUBackend, op: string, kind: Kind, x: TensorInfo, axes: readonly number[], outShape: readonly number[], outDtype: DType,
 ): TensorInfo {
   assertGpuDtypes(op, [x]);
-  const strides = contiguousStrides(x.shape);
+  const strides = stridesOf(x.shape);
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   let kshape = kept.map((i) => x.shape[i]!), kstr = kept.map((i) => strides[i]!);
   let rshape = axes.map((i) => x.shape[i]!), rstr = axes.map((i) => strides[i]!);
