@@ -22,6 +22,19 @@ export const SCATTER_LOOP_LIMIT = 1 << 26;
 
 const FLAG = (slot: number) => `  flags[${slot}] = 1u; flags[${slot + 2}] = bitcast<u32>(k);`;
 
+/**
+ * Shared head of the gather-shaped shaders: splits the linear index into (outer o, index j, inner i),
+ * reads id k and, when it is out of range, raises flag `bit` and opens the early-exit branch.
+ */
+function indexPrologue(bit: number): string {
+  return `  let i = idx % u.inner;
+  let j = (idx / u.inner) % u.nIdx;
+  let o = idx / (u.inner * u.nIdx);
+  let k = ids[j];
+  if (k < 0 || u32(k) >= u.n) {
+  ${FLAG(bit)}`;
+}
+
 function gatherProgram(): Program {
   return {
     key: 'gather',
@@ -31,12 +44,7 @@ function gatherProgram(): Program {
       { name: 'y', type: 'u32', access: 'read_write' }, { name: 'flags', type: 'u32', access: 'read_write' },
     ],
     uniforms: [{ name: 'size', type: 'u32' }, { name: 'n', type: 'u32' }, { name: 'nIdx', type: 'u32' }, { name: 'inner', type: 'u32' }],
-    body: () => linearMain(WG, `  let i = idx % u.inner;
-  let j = (idx / u.inner) % u.nIdx;
-  let o = idx / (u.inner * u.nIdx);
-  let k = ids[j];
-  if (k < 0 || u32(k) >= u.n) {
-  ${FLAG(0)}
+    body: () => linearMain(WG, `${indexPrologue(0)}
     y[idx] = 0u;
     return;
   }
@@ -86,12 +94,7 @@ function scatterAtomicProgram(t: string): Program {
       { name: 'y', type: 'atomic<u32>', access: 'read_write' }, { name: 'flags', type: 'u32', access: 'read_write' },
     ],
     uniforms: [{ name: 'size', type: 'u32' }, { name: 'n', type: 'u32' }, { name: 'nIdx', type: 'u32' }, { name: 'inner', type: 'u32' }],
-    body: () => linearMain(WG, `  let i = idx % u.inner;
-  let j = (idx / u.inner) % u.nIdx;
-  let o = idx / (u.inner * u.nIdx);
-  let k = ids[j];
-  if (k < 0 || u32(k) >= u.n) {
-  ${FLAG(1)}
+    body: () => linearMain(WG, `${indexPrologue(1)}
     return;
   }
   let v = upd[idx];
