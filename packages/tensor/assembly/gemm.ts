@@ -1,6 +1,6 @@
 // Single-precision matrix products for the CPU backend, compiled by AssemblyScript to WebAssembly
 // with 128-bit SIMD. Pointers are byte offsets into the imported memory, which the TypeScript side
-// manages as an arena (src/cpu/wasm/runtime.ts). Bytes [0, 1024) are this module's scratch space.
+// manages as an arena (src/cpu/wasm/runtime.ts).
 //
 // Layout: B is packed once into panels of NR = 8 columns, K split into blocks of KC rows, so the
 // inner loop reads one contiguous 8-float row of B per step of k; A is read in place (row-major),
@@ -9,7 +9,6 @@
 
 const KC: i32 = 256;
 const NR: i32 = 8;
-const SCRATCH: usize = 64;
 
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
@@ -80,13 +79,21 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
     v128.store(cp, v1, 16);
     return;
   }
-  v128.store(SCRATCH, v0);
-  v128.store(SCRATCH, v1, 16);
-  for (let q = 0; q < nc; q++) {
-    const o = cp + (<usize>q << 2);
-    const v = load<f32>(SCRATCH + (<usize>q << 2));
-    store<f32>(o, acc ? load<f32>(o) + v : v);
-  }
+  // Partial panel (n not a multiple of 8): lane by lane, with no scratch memory, so threads that
+  // share this memory can run gemm at the same time.
+  storeLanes(cp, v0, nc, acc);
+  if (nc > 4) storeLanes(cp + 16, v1, nc - 4, acc);
+}
+
+@inline function storeLane(p: usize, v: f32, acc: bool): void {
+  store<f32>(p, acc ? load<f32>(p) + v : v);
+}
+
+@inline function storeLanes(p: usize, v: v128, n: i32, acc: bool): void {
+  storeLane(p, f32x4.extract_lane(v, 0), acc);
+  if (n > 1) storeLane(p + 4, f32x4.extract_lane(v, 1), acc);
+  if (n > 2) storeLane(p + 8, f32x4.extract_lane(v, 2), acc);
+  if (n > 3) storeLane(p + 12, f32x4.extract_lane(v, 3), acc);
 }
 
 // 4 rows × 8 columns of C over kc steps of k.
@@ -142,6 +149,7 @@ export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
 
 /**
  * C[m×n] (+)= A[m×k] · B, with B packed by packB and A row-major with leading dimension lda.
+ * Uses no memory outside its arguments, so worker threads may call it concurrently.
  * Columns [n0, n1) only (n0 a multiple of 8), so threads can split the panels between them.
  */
 export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, pb: usize, c: usize, ldc: i32, accumulate: i32, n0: i32, n1: i32): void {
