@@ -1,7 +1,7 @@
 // One time step of the fused recurrent layers, gate math only (the hidden matmul runs in gemm.ts
 // between these calls). Rows are batch entries; mask[b] ≠ 0 marks an active step, while a padded
 // step keeps its state and outputs zeros. Gate blocks follow PyTorch: LSTM i,f,g,o; GRU r,z,n.
-import { ftz, load4, sigmoid4, store4, tanh4 } from './math';
+import { K_ONE, ftz, kc, load4, sigmoid4, store4, tanh4 } from './math';
 
 @inline function isOn(mask: usize, b: i32): bool {
   return load<f32>(mask + (<usize>b << 2)) != 0;
@@ -41,7 +41,7 @@ export function lstmForward(g: usize, c: usize, h: usize, y: usize, cells: usize
  */
 export function lstmBackward(dx: usize, gates: usize, cells: usize, cPrev: usize, dy: usize, dh: usize, dc: usize, mask: usize, B: i32, H: i32): void {
   const hb = <usize>H << 2;
-  const one = f32x4.splat(1.0);
+  const one = kc(K_ONE);
   for (let b = 0; b < B; b++) {
     const gr = <usize>b * 4 * hb, sr = <usize>b * hb;
     if (!isOn(mask, b)) {
@@ -98,7 +98,7 @@ export function gruForward(x: usize, hh: usize, bias: usize, h: usize, y: usize,
  */
 export function gruBackward(dx: usize, dhh: usize, direct: usize, gates: usize, hLin: usize, hPrev: usize, dy: usize, dh: usize, mask: usize, B: i32, H: i32): void {
   const hb = <usize>H << 2;
-  const one = f32x4.splat(1.0);
+  const one = kc(K_ONE);
   for (let b = 0; b < B; b++) {
     const gr = <usize>b * 3 * hb, sr = <usize>b * hb;
     if (!isOn(mask, b)) {
@@ -151,7 +151,7 @@ export function rnnForward(pre: usize, h: usize, y: usize, mask: usize, B: i32, 
 /** Elman backward step: dx [B,H] = (dh + dy) ⊙ act'(y) on active rows, zeros elsewhere. */
 export function rnnBackward(dx: usize, y: usize, dy: usize, dh: usize, mask: usize, B: i32, H: i32, relu: i32): void {
   const hb = <usize>H << 2;
-  const one = f32x4.splat(1.0);
+  const one = kc(K_ONE);
   for (let b = 0; b < B; b++) {
     const sr = <usize>b * hb;
     if (!isOn(mask, b)) {

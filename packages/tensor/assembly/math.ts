@@ -5,32 +5,63 @@ const LOG2E: f32 = 1.44269504;
 const LN2_HI: f32 = 0.693145752;
 const LN2_LO: f32 = 1.42860677e-6;
 
-/** e^x: 2^n · p(r) with n = round(x·log2 e), r = x − n·ln 2, p a degree-6 Taylor polynomial. */
+// 1.5·2^23: adding it rounds a float in (−2^22, 2^22) to an integer held in the low mantissa bits.
+const ROUNDER: f32 = 12582912.0;
+
+// Constants of the vector math live in the data segment and are read with load32_splat: V8
+// rebuilds a v128.const in a loop from two 64-bit immediates each time (≈4 instructions), while a
+// broadcast load from L1 is one.
+const K = memory.data<f32>([
+  88.0, -87.0, LOG2E, ROUNDER, LN2_HI, LN2_LO,
+  1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 2.0, 1.17549435e-38,
+]);
+const EXP_BIAS = memory.data<i32>([127, 127, 127, 127]);
+export const K_ONE = 11;
+export const K_TWO = 12;
+export const K_MIN_NORMAL = 13;
+
+/** The vector constant number `i` of the table above, broadcast. */
+@inline export function kc(i: i32): v128 {
+  return v128.load32_splat(K + (<usize>i << 2));
+}
+
+@inline function fma4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/**
+ * e^x: 2^n · p(r) with n = round(x·log2 e), r = x − n·ln 2, p a degree-6 Taylor polynomial.
+ * Written for V8's x64 code: pmin/pmax are one instruction each (min/max are ~7 for their NaN and
+ * −0 rules; pmin/pmax still return x when x is NaN), and the rounding trick replaces
+ * nearest + trunc_sat (≈10 instructions) with an add: the integer n sits in the low bits of t.
+ */
 @inline export function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.0 / 720.0);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  x = f32x4.pmax(f32x4.pmin(x, kc(0)), kc(1));
+  const t = fma4(x, kc(2), kc(3));
+  const n = f32x4.sub(t, kc(3));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, kc(4))), f32x4.mul(n, kc(5)));
+  let p = fma4(kc(6), r, kc(7));
+  p = fma4(p, r, kc(8));
+  p = fma4(p, r, kc(9));
+  p = fma4(p, r, kc(10));
+  p = fma4(p, r, kc(11));
+  p = fma4(p, r, kc(11));
+  // t's bits are ROUNDER's + n; (bits + 127) << 23 is 2^n (ROUNDER's own bits shift out).
+  const scale = i32x4.shl(i32x4.add(t, v128.load(EXP_BIAS)), 23);
   return f32x4.mul(p, scale);
 }
 
 /** 1 / (1 + e^−x). */
 @inline export function sigmoid4(x: v128): v128 {
-  const one = f32x4.splat(1.0);
+  const one = kc(K_ONE);
   return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
 }
 
 /** tanh x = 1 − 2 / (e^{2x} + 1). */
 @inline export function tanh4(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(exp4(f32x4.add(x, x)), one)));
+  const one = kc(K_ONE);
+  return f32x4.sub(one, f32x4.div(kc(K_TWO), f32x4.add(exp4(f32x4.add(x, x)), one)));
 }
 
 /**
@@ -39,7 +70,7 @@ const LN2_LO: f32 = 1.42860677e-6;
  * gradients), so the kernels flush what they write, as BLAS libraries with FTZ/DAZ do.
  */
 @inline export function ftz(v: v128): v128 {
-  return v128.andnot(v, f32x4.lt(f32x4.abs(v), f32x4.splat(1.17549435e-38)));
+  return v128.andnot(v, f32x4.lt(f32x4.abs(v), kc(K_MIN_NORMAL)));
 }
 
 /** Flushes subnormal floats in [p, p + 4n) to zero, in place. */
