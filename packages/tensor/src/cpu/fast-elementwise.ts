@@ -2,7 +2,7 @@
  * Monomorphic loops for the hottest elementwise kernels (optimizer updates, gate math of the
  * composite path): one loop per op and broadcast pattern, so V8 inlines the arithmetic instead of
  * calling a shared lambda per element. Same arithmetic as the reference kernels, so results are
- * bit-identical; other broadcast patterns fall back to the reference kernel.
+ * bit-identical; other broadcast patterns run planned strided loops (`fast-binary-strided.ts`).
  */
 import type { TensorInfo } from '../backend.js';
 import { allocFor, type TypedArray } from '../dtype.js';
@@ -10,6 +10,9 @@ import type { KernelArgs, KernelConfig } from '../registry.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import type { CpuBackend } from './cpu-backend.js';
 import { elementwiseKernels } from './elementwise.js';
+import { binaryStrided } from './fast-binary-strided.js';
+import { fastReduceKernels } from './fast-reduce.js';
+import { fastSelectKernels } from './fast-select.js';
 
 type Cfg = KernelConfig<string, CpuBackend>;
 type Arr = Float32Array | Float64Array;
@@ -74,9 +77,10 @@ function binary(name: string): Cfg {
       const full = (t: TensorInfo) => sizeOf(t.shape) === n;
       const mode = full(a!) && full(b!) ? 0 : bv.length === 1 && full(a!) ? 1 : av.length === 1 && full(b!) ? 2
         : full(a!) && isSuffix(a!.shape, b!.shape) ? 3 : full(b!) && isSuffix(b!.shape, a!.shape) ? 4 : -1;
-      if (mode < 0 || n === 0) return ref.run(args);
       const out = allocFor(a!.dtype, n) as Arr;
-      f(av, bv, out, n, mode);
+      if (n === 0) return [backend.out(out as TypedArray, shape, a!.dtype)];
+      if (mode < 0) binaryStrided(name, av, a!.shape, bv, b!.shape, shape, out);
+      else f(av, bv, out, n, mode);
       return [backend.out(out as TypedArray, shape, a!.dtype)];
     },
   };
@@ -108,5 +112,11 @@ function unary(name: string): Cfg {
   };
 }
 
-/** Float elementwise overrides (bit-identical to the reference kernels). */
-export const fastElementwiseKernels: Cfg[] = [...Object.keys(BINARY).map(binary), ...Object.keys(UNARY).map(unary)];
+/**
+ * The plain-TypeScript overrides of the reference kernels, all bit-identical to them: float
+ * arithmetic, `Where` / `Less` / `Equal` ({@link fastSelectKernels}) and `Sum` / `Max`
+ * ({@link fastReduceKernels}).
+ */
+export const fastElementwiseKernels: Cfg[] = [
+  ...Object.keys(BINARY).map(binary), ...Object.keys(UNARY).map(unary), ...fastSelectKernels, ...fastReduceKernels,
+];
