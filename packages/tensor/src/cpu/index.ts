@@ -14,7 +14,7 @@ export { CpuBackend } from './cpu-backend.js';
 export { matMulImpl } from './matmul.js';
 export { binaryImpl, unaryImpl, walkBroadcast } from './elementwise.js';
 export { reduceImpl, reducedShape } from './reduce.js';
-export { fastCpuKernels, setCpuSimd, type WasmVariant } from './wasm/index.js';
+export { fastCpuKernels, getNumThreads, setCpuSimd, setNumThreads, type WasmVariant } from './wasm/index.js';
 
 /**
  * The CPU reference kernels (primitives plus the fused recurrent layers) in plain TypeScript; other

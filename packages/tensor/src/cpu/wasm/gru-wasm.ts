@@ -4,7 +4,7 @@ import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import type { WasmRuntime } from './runtime.js';
 import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
-import { parallelGemm } from './threads.js';
+import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
 export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
@@ -18,8 +18,12 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
     const bias = rt.put(bHh!), h = rt.put(h0!), mask = putMask(rt, maskV!);
     const hh = rt.alloc(B * G), y = rt.alloc(T * BH), hLin = rt.alloc(T * BH);
     for (let t = 0; t < T; t++) {
+      const xt = x + t * B * G * 4, yt = y + t * BH * 4, lt = hLin + t * BH * 4, mt = mask + t * B * 4;
       parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
-      rt.x.gruForward(x + t * B * G * 4, hh, bias, h, y + t * BH * 4, hLin + t * BH * 4, mask + t * B * 4, B, H);
+      splitRows(rt, B, BH, (r0, r1, run) => {
+        const oG = r0 * G * 4, oH = r0 * H * 4;
+        run('gruForward', xt + oG, hh + oG, bias, h + oH, yt + oH, lt + oH, mt + r0 * 4, r1 - r0, H);
+      });
     }
     const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
     return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(x, T * B * G, [T, B, G]), o(hLin, T * BH, [T, B, H])];
@@ -42,7 +46,10 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
       const o = t * B * G * 4, s = t * BH * 4, mt = mask + t * B * 4;
-      rt.x.gruBackward(dx + o, dhh + o, direct, gates + o, hLin + s, hs + s, dyp + s, dh, mt, B, H);
+      splitRows(rt, B, BH, (r0, r1, run) => {
+        const oG = o + r0 * G * 4, oH = r0 * H * 4;
+        run('gruBackward', dx + oG, dhh + oG, direct + oH, gates + oG, hLin + s + oH, hs + s + oH, dyp + s + oH, dh + oH, mt + r0 * 4, r1 - r0, H);
+      });
       parallelGemm(rt, B, H, G, dhh + o, G, pw, tmp, H, false);
       rt.x.addRowsMasked(dh, direct, tmp, mt, B, H);
     }

@@ -1,7 +1,8 @@
 /**
  * Fused LSTM layer in WebAssembly (float32): per step, one SIMD gemm h·W_hhᵀ into the gate rows
  * (with W_hh packed once per call), then the gate math in place; backward mirrors it, and the
- * weight gradient is one gemm over all steps. Arena memory only: nothing is allocated per step.
+ * weight gradient is one gemm over all steps. With threads, each product is split by columns and the gate
+ * math by batch rows (rows are independent within a step). Arena memory only: nothing is allocated per step.
  * Gradients are written with subnormals flushed to zero (vanishing gradients are otherwise ~100×
  * slower on x86).
  */
@@ -10,7 +11,7 @@ import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import type { WasmRuntime } from './runtime.js';
 import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
-import { parallelGemm } from './threads.js';
+import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, c0, mask → out: y, hN, cN, gates, cells. */
 export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
@@ -24,9 +25,12 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     const h = rt.put(h0!), c = rt.put(c0!), mask = putMask(rt, maskV!);
     const y = rt.alloc(T * BH), cells = rt.alloc(T * BH);
     for (let t = 0; t < T; t++) {
-      const gt = g + t * B * G * 4;
+      const gt = g + t * B * G * 4, yt = y + t * BH * 4, ct = cells + t * BH * 4, mt = mask + t * B * 4;
       parallelGemm(rt, B, G, H, h, H, pw, gt, G, true); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
-      rt.x.lstmForward(gt, c, h, y + t * BH * 4, cells + t * BH * 4, mask + t * B * 4, B, H);
+      splitRows(rt, B, BH, (r0, r1, x) => {
+        const oG = r0 * G * 4, oH = r0 * H * 4;
+        x('lstmForward', gt + oG, c + oH, h + oH, yt + oH, ct + oH, mt + r0 * 4, r1 - r0, H);
+      });
     }
     const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
     return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(c, BH, [B, H]), o(g, T * B * G, [T, B, G]), o(cells, T * BH, [T, B, H])];
@@ -49,8 +53,12 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
     const pw = packPlain(rt, rt.put(wHh!), G, H);
     const dx = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
-      const dxt = dx + t * B * G * 4, mt = mask + t * B * 4;
-      rt.x.lstmBackward(dxt, gates + t * B * G * 4, cs + (t + 1) * BH * 4, cs + t * BH * 4, dyp + t * BH * 4, dh, dc, mt, B, H);
+      const dxt = dx + t * B * G * 4, gt = gates + t * B * G * 4, mt = mask + t * B * 4;
+      const ct = cs + (t + 1) * BH * 4, cp = cs + t * BH * 4, dyt = dyp + t * BH * 4;
+      splitRows(rt, B, BH, (r0, r1, x) => {
+        const oG = r0 * G * 4, oH = r0 * H * 4;
+        x('lstmBackward', dxt + oG, gt + oG, ct + oH, cp + oH, dyt + oH, dh + oH, dc + oH, mt + r0 * 4, r1 - r0, H);
+      });
       parallelGemm(rt, B, H, G, dxt, G, pw, tmp, H, false); // dh_{t-1} = dz_t · W_hh   (B, H)
       rt.x.selectRows(dh, tmp, mt, B, H);
     }

@@ -5,7 +5,7 @@ import { seqDims, valuesOf } from '../fused/common.js';
 import type { Nonlinearity } from '../fused/rnn-js.js';
 import type { WasmRuntime } from './runtime.js';
 import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
-import { parallelGemm } from './threads.js';
+import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, mask → out: y, hN. */
 export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], act: Nonlinearity): TensorInfo[] {
@@ -17,9 +17,12 @@ export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
     const pre = rt.put(xProj!), pw = packTransposed(rt, rt.put(wHh!), H, H);
     const h = rt.put(h0!), mask = putMask(rt, maskV!), y = rt.alloc(T * BH);
     for (let t = 0; t < T; t++) {
-      const p = pre + t * BH * 4;
+      const p = pre + t * BH * 4, yt = y + t * BH * 4, mt = mask + t * B * 4;
       parallelGemm(rt, B, H, H, h, H, pw, p, H, true);
-      rt.x.rnnForward(p, h, y + t * BH * 4, mask + t * B * 4, B, H, act === 'relu' ? 1 : 0);
+      splitRows(rt, B, BH, (r0, r1, x) => {
+        const o = r0 * H * 4;
+        x('rnnForward', p + o, h + o, yt + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
+      });
     }
     return [backend.out(rt.take(y, T * BH), [T, B, H], 'float32'), backend.out(rt.take(h, BH), [B, H], 'float32')];
   } finally {
@@ -40,7 +43,10 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     const dx = rt.alloc(T * BH);
     for (let t = T - 1; t >= 0; t--) {
       const s = t * BH * 4, mt = mask + t * B * 4;
-      rt.x.rnnBackward(dx + s, hs + s + BH * 4, dyp + s, dh, mt, B, H, act === 'relu' ? 1 : 0);
+      splitRows(rt, B, BH, (r0, r1, x) => {
+        const o = r0 * H * 4;
+        x('rnnBackward', dx + s + o, hs + s + BH * 4 + o, dyp + s + o, dh + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
+      });
       parallelGemm(rt, B, H, H, dx + s, H, pw, tmp, H, false);
       rt.x.selectRows(dh, tmp, mt, B, H);
     }

@@ -36,6 +36,7 @@ const MAX_PAGES = 32768;
 export class WasmRuntime {
   private top = BASE;
   private view: Float32Array;
+  private disposers: Array<() => void> = [];
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -47,6 +48,18 @@ export class WasmRuntime {
     readonly relaxed: boolean,
   ) {
     this.view = new Float32Array(memory.buffer);
+  }
+
+  /** Registers `fn` to run when this runtime is replaced (worker threads on its memory stop then). */
+  onDispose(fn: () => void): void {
+    if (!this.disposers.includes(fn)) this.disposers.push(fn);
+  }
+
+  /** Runs the `onDispose` callbacks; `setCpuSimd` calls it on the runtime it replaces. */
+  dispose(): void {
+    const fns = this.disposers;
+    this.disposers = [];
+    for (const fn of fns) fn();
   }
 
   /** A float view of the whole memory, refreshed after growth. */
@@ -151,6 +164,7 @@ export function wasmRuntime(): WasmRuntime | null {
  */
 export function setCpuSimd(mode: WasmVariant | 'off' | 'auto'): WasmVariant | null {
   wanted = mode;
+  current?.dispose();
   current = undefined;
   const rt = wasmRuntime();
   return rt ? (rt.relaxed ? 'relaxedShared' : rt.shared ? 'simdShared' : 'simd') : null;
