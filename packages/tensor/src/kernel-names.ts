@@ -94,6 +94,26 @@ export const GRUSequence = 'GRUSequence';
 export const GRUSequenceGrad = 'GRUSequenceGrad';
 export const RNNSequence = 'RNNSequence';
 export const RNNSequenceGrad = 'RNNSequenceGrad';
+/** Optional fused optimizer kernel: one Adam/AdamW step for one parameter (see `adamUpdate`). */
+export const AdamUpdate = 'AdamUpdate';
+
+/**
+ * Hyperparameters of one Adam/AdamW step (PyTorch 1.13 `torch.optim.Adam`/`AdamW`). The first
+ * step passes zero moments, exactly as PyTorch initialises its state.
+ */
+export interface AdamUpdateAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: p ← p·(1 − lr·λ) before the step; otherwise (Adam) g ← g + λ·p. */
+  decoupled: boolean;
+  /** Normalise by the running maximum of v (a fifth input and a fourth output). */
+  amsgrad: boolean;
+  /** 1-based step number t of the bias corrections 1 − βᵗ. */
+  step: number;
+}
 
 export interface FusedKernelSpecs {
   /** in: xProj [T,B,4H] (i,f,g,o), wHh [4H,H], h0 [B,H], c0 [B,H], mask [T,B]
@@ -110,12 +130,15 @@ export interface FusedKernelSpecs {
   RNNSequence: { nonlinearity: 'tanh' | 'relu' };
   /** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0 */
   RNNSequenceGrad: { nonlinearity: 'tanh' | 'relu' };
+  /** in: param, grad, expAvg, expAvgSq[, maxExpAvgSq if amsgrad], all one shape and float dtype
+   *  out: param, expAvg, expAvgSq[, maxExpAvgSq] (fresh tensors; the inputs are untouched) */
+  AdamUpdate: AdamUpdateAttrs;
 }
 
 /** Kernels with no gradient (outputs are indices, booleans, or fresh data). */
 export const NON_DIFFERENTIABLE: ReadonlySet<string> = new Set([
   Less, Equal, ArgMax, Fill, RandomUniform, RandomNormal,
-  LSTMSequenceGrad, GRUSequenceGrad, RNNSequenceGrad,
+  LSTMSequenceGrad, GRUSequenceGrad, RNNSequenceGrad, AdamUpdate,
 ]);
 
 export const PRIMITIVE_KERNELS: readonly KernelName[] = [

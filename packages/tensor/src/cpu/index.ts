@@ -7,6 +7,7 @@ import { fusedRnnKernels } from './fused/index.js';
 import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
+import { optimKernels } from './optim.js';
 import { reduceKernels } from './reduce.js';
 import { fastCpuKernels } from './wasm/index.js';
 
@@ -17,12 +18,13 @@ export { reduceImpl, reducedShape } from './reduce.js';
 export { fastCpuKernels, getNumThreads, setCpuSimd, setNumThreads, type WasmVariant } from './wasm/index.js';
 
 /**
- * The CPU reference kernels (primitives plus the fused recurrent layers) in plain TypeScript; other
- * backends reuse entries as fallbacks. `fastCpuKernels` override some of them for float32.
+ * The CPU reference kernels (primitives, the fused recurrent layers and the fused Adam step) in
+ * plain TypeScript; other backends reuse entries as fallbacks. `fastCpuKernels` override some of
+ * them for float32.
  */
 export const cpuKernels: KernelConfig<string, CpuBackend>[] = [
   ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels,
-  ...creationKernels, ...fusedRnnKernels,
+  ...creationKernels, ...fusedRnnKernels, ...optimKernels,
 ];
 
 /**

@@ -1,6 +1,6 @@
 /**
  * @recur/tensor/webgpu — the WebGPU backend: every primitive kernel in WGSL plus fused LSTM/GRU/RNN
- * sequence kernels. Browser-safe: Node-only modules are imported dynamically, only in Node.
+ * sequence kernels and the fused Adam step. Browser-safe: Node-only modules are imported dynamically, only in Node.
  *
  * @example
  * // Browser

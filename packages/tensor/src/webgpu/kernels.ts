@@ -9,9 +9,10 @@ import { rnnKernels } from './kernels/fused-rnn.js';
 import { indexingKernels } from './kernels/indexing.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { movementKernels } from './kernels/movement.js';
+import { optimKernels } from './kernels/optim.js';
 import { reduceKernels } from './kernels/reduce.js';
 
 export const webgpuKernels: KernelConfig<string, WebGPUBackend>[] = [
   ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels, ...creationKernels,
-  ...lstmKernels, ...gruKernels, ...rnnKernels,
+  ...lstmKernels, ...gruKernels, ...rnnKernels, ...optimKernels,
 ];

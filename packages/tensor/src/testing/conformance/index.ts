@@ -1,6 +1,7 @@
 /**
- * One conformance suite for every backend: each primitive kernel against an independent float64
- * reference, reading results only with `await t.data()` so asynchronous backends run it unchanged.
+ * One conformance suite for every backend: each primitive kernel (and the optional fused
+ * `AdamUpdate`) against an independent float64 reference, reading results only with
+ * `await t.data()` so asynchronous backends run it unchanged.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../backend.js';
@@ -12,6 +13,7 @@ import { creationCases } from './creation-cases.js';
 import { elementwiseCases } from './elementwise-cases.js';
 import type { ConformanceCase } from './harness.js';
 import { movementCases } from './movement-cases.js';
+import { optimCases } from './optim-cases.js';
 import { reduceMatMulCases } from './reduce-matmul-cases.js';
 
 export type { ConformanceCase, Tolerance } from './harness.js';
@@ -26,7 +28,7 @@ export interface ConformanceOptions {
 
 /** Every case of the suite, grouped by kernel (also used to list the valid skip keys). */
 export function conformanceCases(): ConformanceCase[] {
-  return [...elementwiseCases(), ...reduceMatMulCases(), ...movementCases(), ...creationCases()];
+  return [...elementwiseCases(), ...reduceMatMulCases(), ...movementCases(), ...creationCases(), ...optimCases()];
 }
 
 /**
