@@ -1,5 +1,5 @@
 /** Adam and AdamW (PyTorch 1.13 `torch.optim.Adam` / `AdamW`, single-tensor path, amsgrad). */
-import { add, div, maximum, mul, sqrt, square, sub, type Tensor } from '@recur/tensor';
+import { adamUpdate, type Tensor } from '@recur/tensor';
 import type { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { Optimizer, type StateTensors } from './optimizer.js';
@@ -43,21 +43,17 @@ export class Adam extends Optimizer {
     return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
   }
 
+  /** One fused `adamUpdate` (one kernel per parameter where the backend has `AdamUpdate`). */
   protected update(p: Tensor, g: Tensor, s: StateTensors, t: number): { p: Tensor; state: StateTensors } {
-    const { beta1: b1, beta2: b2, lr } = this;
-    if (this.decoupled && this.weightDecay) p = mul(p, 1 - lr * this.weightDecay);
-    else if (this.weightDecay) g = add(g, mul(p, this.weightDecay));
-    const m = s.exp_avg ? add(mul(s.exp_avg, b1), mul(g, 1 - b1)) : mul(g, 1 - b1);
-    const v = s.exp_avg_sq ? add(mul(s.exp_avg_sq, b2), mul(square(g), 1 - b2)) : mul(square(g), 1 - b2);
-    const state: StateTensors = { exp_avg: m, exp_avg_sq: v };
-    let second = v;
-    if (this.amsgrad) {
-      second = s.max_exp_avg_sq ? maximum(s.max_exp_avg_sq, v) : v;
-      state.max_exp_avg_sq = second;
-    }
-    const stepSize = lr / (1 - b1 ** t);
-    const denom = add(div(sqrt(second), Math.sqrt(1 - b2 ** t)), this.eps);
-    return { p: sub(p, mul(div(m, denom), stepSize)), state };
+    const r = adamUpdate(p, g, {
+      expAvg: s.exp_avg, expAvgSq: s.exp_avg_sq, maxExpAvgSq: this.amsgrad ? s.max_exp_avg_sq : undefined,
+    }, {
+      lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
+      decoupled: this.decoupled, amsgrad: this.amsgrad, step: t,
+    });
+    const state: StateTensors = { exp_avg: r.expAvg, exp_avg_sq: r.expAvgSq };
+    if (r.maxExpAvgSq) state.max_exp_avg_sq = r.maxExpAvgSq;
+    return { p: r.param, state };
   }
 }
 
