@@ -123,6 +123,10 @@ describe('fast Where / Less / Equal match the reference', () => {
     compareKernel('Where', [[[T, B, 1], 'bool', c], [[], 'float32', [0]], [[T, B, E], 'float32', x]], {}, 'mask bwd');
     compareKernel('Where', [[[T, B, 1], 'bool', c], [[T, B, E], 'float32', x], [[], 'float32', [-0]]], {}, 'mask bwd b');
     compareKernel('Where', [[[], 'bool', [1]], [[], 'float32', [2]], [[], 'float32', [3]]], {}, 'rank 0');
+    // Storage holding bytes other than 0 / 1 still counts as true, as the reference's truthiness test.
+    for (const dtype of ['float32', 'float64', 'int32'] as DType[]) {
+      compareKernel('Where', [[[4], 'bool', [0, 2, 255, 1]], [[4], dtype, [1, 2, 3, 4]], [[4], dtype, [-1, -2, -3, -4]]], {}, `bytes ${dtype}`);
+    }
   });
 
   it('mixed input dtypes convert as the reference does', () => {

@@ -1,6 +1,6 @@
 /** CPU movement kernels: Reshape (shares storage), Transpose, Slice, Concat, Pad. */
 import type { KernelConfig } from '../registry.js';
-import { allocFor } from '../dtype.js';
+import { allocFor, type TypedArray } from '../dtype.js';
 import { sizeOf, stridesOf } from '../shape.js';
 import type { CpuBackend } from './cpu-backend.js';
 import { walkBroadcast } from './elementwise.js';
@@ -37,24 +37,55 @@ const transpose: KernelConfig<'Transpose', CpuBackend> = {
   },
 };
 
+/**
+ * Copies `rows` blocks of `run` contiguous elements from `src` to `dst`; block k's offsets come
+ * from an odometer over `outer` with `srcStrides` / `dstStrides` (one per axis of `outer`).
+ */
+function copyRuns(
+  src: TypedArray, srcStart: number, srcStrides: readonly number[], dst: TypedArray, dstStart: number,
+  dstStrides: readonly number[], outer: readonly number[], run: number,
+): void {
+  const rank = outer.length;
+  const rows = sizeOf(outer);
+  const idx = new Array<number>(rank).fill(0);
+  let s = srcStart, d = dstStart;
+  for (let r = 0; r < rows; r++) {
+    if (run >= 32) dst.set(src.subarray(s, s + run), d);
+    else for (let j = 0; j < run; j++) dst[d + j] = src[s + j]!;
+    for (let k = rank - 1; k >= 0; k--) {
+      s += srcStrides[k]!;
+      d += dstStrides[k]!;
+      if (++idx[k]! < outer[k]!) break;
+      s -= srcStrides[k]! * outer[k]!;
+      d -= dstStrides[k]! * outer[k]!;
+      idx[k] = 0;
+    }
+  }
+}
+
+/** The axis k ≥ 0 such that `whole(d)` holds for every axis d > k: contiguous runs span [k, rank). */
+function runAxis(rank: number, whole: (d: number) => boolean): number {
+  let k = Math.max(rank - 1, 0);
+  while (k > 0 && whole(k)) k--;
+  return k;
+}
+
 const slice: KernelConfig<'Slice', CpuBackend> = {
   name: 'Slice',
   backend: 'cpu',
   run: ({ inputs: [x], attrs, backend }) => {
     const v = backend.values(x!.dataId);
-    const strides = stridesOf(x!.shape);
-    const out = allocFor(x!.dtype, sizeOf(attrs.size));
-    const start = attrs.begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
-    const rank = x!.shape.length;
-    // Copy contiguous innermost runs.
-    const inner = attrs.size[rank - 1] ?? 1;
-    const outerShape = attrs.size.slice(0, -1);
-    let o = 0;
-    walkBroadcast(outerShape, [strides.slice(0, -1)], (_i, [src]) => {
-      const s = start + src!;
-      for (let j = 0; j < inner; j++) out[o++] = v[s + j]!;
-    });
-    return [backend.out(out, attrs.size, x!.dtype)];
+    const shape = x!.shape, { begin, size } = attrs;
+    const out = allocFor(x!.dtype, sizeOf(size));
+    if (out.length > 0) {
+      const strides = stridesOf(shape);
+      const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
+      // Axes after k are taken whole, so each block [k, rank) is one contiguous run.
+      const k = runAxis(shape.length, (d) => begin[d] === 0 && size[d] === shape[d]);
+      const run = sizeOf(size.slice(k));
+      copyRuns(v, start, strides.slice(0, k), out, 0, stridesOf(size).slice(0, k), size.slice(0, k), run);
+    }
+    return [backend.out(out, size, x!.dtype)];
   },
 };
 
@@ -86,13 +117,18 @@ const pad: KernelConfig<'Pad', CpuBackend> = {
   backend: 'cpu',
   run: ({ inputs: [x], attrs, backend }) => {
     const v = backend.values(x!.dataId);
-    const outShape = x!.shape.map((d, i) => d + attrs.paddings[i]![0] + attrs.paddings[i]![1]);
-    const out = allocFor(x!.dtype, sizeOf(outShape)).fill(attrs.value);
-    const outStrides = stridesOf(outShape);
-    const start = attrs.paddings.reduce((acc, [b], i) => acc + b * outStrides[i]!, 0);
-    walkBroadcast(x!.shape, [outStrides], (i, [dst]) => {
-      out[start + dst!] = v[i]!;
-    });
+    const shape = x!.shape, { paddings } = attrs;
+    const outShape = shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+    const out = allocFor(x!.dtype, sizeOf(outShape));
+    if (!Object.is(attrs.value, 0)) out.fill(attrs.value); // storage starts at +0
+    if (v.length > 0) {
+      const outStrides = stridesOf(outShape);
+      const start = paddings.reduce((acc, [b], i) => acc + b * outStrides[i]!, 0);
+      // Axes after k are not padded, so each input block [k, rank) lands as one contiguous run.
+      const k = runAxis(shape.length, (d) => paddings[d]![0] === 0 && paddings[d]![1] === 0);
+      const run = sizeOf(shape.slice(k));
+      copyRuns(v, 0, stridesOf(shape).slice(0, k), out, start, outStrides.slice(0, k), shape.slice(0, k), run);
+    }
     return [backend.out(out, outShape, x!.dtype)];
   },
 };
