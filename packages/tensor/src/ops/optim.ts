@@ -97,13 +97,16 @@ function resultOf(outs: Tensor[]): AdamUpdateResult {
  * (dispose the old ones yourself). One fused kernel where the backend has `AdamUpdate`.
  *
  * @example
+ * let w = tensor([0.5, -1]);
+ * const grad = tensor([0.1, -0.2]);
  * let state: AdamState = {};
  * for (let t = 1; t <= 3; t++) {
- *   const r = adamUpdate(w, grad, state, { lr: 1e-3, step: t });
- *   dispose([w, state.expAvg, state.expAvgSq]);
+ *   const r = adamUpdate(w, grad, state, { lr: 0.1, step: t });
+ *   for (const old of [w, state.expAvg, state.expAvgSq]) old?.dispose();
  *   w = r.param;
  *   state = { expAvg: r.expAvg, expAvgSq: r.expAvgSq };
  * }
+ * console.log(await w.array()); // ≈ [0.2, -0.7]: each step moves by about lr against the gradient's sign
  */
 export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState, opts: AdamUpdateOptions): AdamUpdateResult {
   const attrs = attrsOf(opts);
