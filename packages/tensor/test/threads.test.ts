@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getNumThreads, matMul, memory, setCpuSimd, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { wasmRuntime } from '../src/cpu/wasm/runtime.js';
+import { ThreadPool } from '../src/cpu/wasm/thread-pool.js';
 import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_MACS, splitCount } from '../src/cpu/wasm/threads.js';
 import { runFused, type FusedRun } from './fused-harness.js';
 import { cotangents, makeCase, rand, type Kind } from './fused-reference.js';
@@ -109,6 +111,30 @@ describe('2 threads give the 1-thread results bit for bit', () => {
       expect(memory().tensors).toBe(before);
     });
   }
+});
+
+describe('ThreadPool', () => {
+  it('runs jobs with more parts than threads, and reports a failing kernel call, then keeps working', () => {
+    const rt = wasmRuntime()!;
+    const pool = new ThreadPool(rt, 2);
+    const mark = rt.mark();
+    try {
+      // 8 parts, each filling its own 1000 floats through selectRows (dst[r] = src[r] on mask 1).
+      const src = rt.put(Float32Array.from({ length: 8000 }, (_, i) => i)), dst = rt.alloc(8000), mask = rt.put([1]);
+      pool.run(8, (p, exec) => exec('selectRows', dst + p * 4000, src + p * 4000, mask, 1, 1000));
+      expect(Array.from(rt.take(dst, 8000))).toEqual(Array.from(rt.take(src, 8000)));
+      // Out-of-bounds pointers trap in whichever thread claims the part; the error comes back here.
+      const bad = 2 ** 31 - 64;
+      expect(() => pool.run(2, (p, exec) => exec('selectRows', p ? bad : dst, src, mask, 1, 1000))).toThrow(/memory access out of bounds/);
+      expect(() => pool.run(1, (_, exec) => exec('packB' as 'gemm', 0))).toThrow(/kernel 'packB' cannot run on a worker/);
+      pool.run(2, (p, exec) => exec('selectRows', dst + p * 4, src + 8, mask, 1, 1));
+      expect(Array.from(rt.take(dst, 2))).toEqual([2, 2]);
+    } finally {
+      rt.release(mark);
+      pool.close();
+    }
+    expect(() => pool.run(1, () => undefined)).toThrow(/closed/);
+  });
 });
 
 describe('worker lifecycle', () => {

@@ -34,14 +34,14 @@ function closePool(): void {
   pool = null;
 }
 
-/** The pool for `rt` when threads are on and it can split work now, else null. */
+/** The pool for `rt` when threads are on and its memory is shared, else null. */
 function poolFor(rt: WasmRuntime): ThreadPool | null {
   if (threads === 1 || !rt.shared) return null;
-  if (pool && pool.rt === rt && pool.size === threads) return pool.ready ? pool : null;
+  if (pool && pool.rt === rt && pool.size === threads) return pool;
   closePool();
   pool = new ThreadPool(rt, threads);
   rt.onDispose(closePool);
-  return pool.ready ? pool : null;
+  return pool;
 }
 
 /**
