@@ -34,6 +34,7 @@ export const TRAIN_OPTIONS: OptionSpecs = {
   baseline: { type: 'boolean', help: 'also fit the bag-of-words baseline (default on)' },
   'no-baseline': { type: 'boolean', help: 'skip the bag-of-words baseline' },
   backend: { type: 'string', arg: 'cpu|webgpu', help: 'compute backend (default cpu)' },
+  threads: { type: 'string', arg: 'N', help: 'CPU threads for the WebAssembly kernels (default $RECUR_THREADS or 1)' },
   json: { type: 'boolean', help: 'machine-readable progress: one JSON object per line on stdout' },
 };
 
@@ -80,4 +81,4 @@ export function configFromFlags(v: ParsedArgs['values']): TrainConfig {
 }
 
 /** Flags that may change when resuming (everything else comes from the run's config.json). */
-export const RESUME_ALLOWED = new Set(['resume', 'json', 'debug', 'backend', 'max-steps', 'epochs', 'help']);
+export const RESUME_ALLOWED = new Set(['resume', 'json', 'debug', 'backend', 'threads', 'max-steps', 'epochs', 'help']);

@@ -11,7 +11,7 @@ import { appendMetrics, readMetrics, truncateMetrics, type BaselineRow } from '.
 import { resolveDataArg } from '../paths.js';
 import { Progress, progressMode } from '../progress.js';
 import { openRun, runFiles } from '../run-dir.js';
-import { selectBackend } from '../backend.js';
+import { applyThreads, selectBackend } from '../backend.js';
 import { cleanCheckpointTemps } from '../train/checkpoint-files.js';
 import { loadCheckpoint, requireCheckpoint, type CheckpointState } from '../train/checkpoint.js';
 import { finishRun } from '../train/finish.js';
@@ -43,7 +43,7 @@ async function run(argv: string[]): Promise<number> {
   let vocab;
   if (typeof v.resume === 'string') {
     const extra = Object.keys(v).filter((k) => v[k] !== undefined && !RESUME_ALLOWED.has(k));
-    if (extra.length) throw usageError(`--resume takes the run's own configuration; '--${extra[0]}' cannot be changed (only --epochs, --max-steps, --json, --backend)`);
+    if (extra.length) throw usageError(`--resume takes the run's own configuration; '--${extra[0]}' cannot be changed (only --epochs, --max-steps, --json, --backend, --threads)`);
     runDir = resolve(v.resume);
     ({ config, vocab } = openRun(runDir));
     const epochs = numberOption('train', v, 'epochs', { int: true, min: 1 });
@@ -59,7 +59,8 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   const backend = await selectBackend(typeof v.backend === 'string' ? v.backend : 'cpu');
-  progress.info(`backend: ${backend}`);
+  const threads = applyThreads(typeof v.threads === 'string' ? v.threads : undefined);
+  progress.info(`backend: ${backend}${threads > 1 ? `, ${threads} threads` : ''}`);
   const data = await prepareData(config, vocab);
   progress.info(`data: ${data.sets.source}: ${data.train.length} train / ${data.valid.length} valid / ${data.test.length} test; vocab ${data.vocab.size}`);
   mkdirSync(runDir, { recursive: true });
