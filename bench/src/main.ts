@@ -1,8 +1,10 @@
 /**
- * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--relaxed-simd]`: runs the workloads for
- * Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node, PyTorch via
- * /usr/bin/python3 when it has torch), each in its own process with one thread, prints medians and
- * Recur/peer ratios measured in this run, and writes bench-results.json at the repository root.
+ * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2] [--relaxed-simd]`:
+ * runs the workloads for Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node,
+ * PyTorch via /usr/bin/python3 when it has torch), each in its own process with one thread, prints
+ * medians and Recur/peer ratios measured in this run, and writes bench-results.json at the
+ * repository root. `--threads` lists Recur's thread counts (default 1); W2 also runs with 2 threads,
+ * for the issue's two-thread target.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,8 @@ const only = opt('only', [...ALL, 'glove'].join(',')).split(',').map((s) => s.tr
 const runs = Math.max(5, Number(opt('runs', '5')));
 const w2Steps = Number(opt('w2-steps', '6'));
 const frameworks = opt('frameworks', 'recur,tfjs,onnxruntime,pytorch').split(',');
+const threadCounts = [...new Set(opt('threads', '1').split(',').map((s) => Number(s.trim())))];
+if (threadCounts.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) throw new Error(`bench: --threads takes integers from 1 to 64, got ${opt('threads', '1')}`);
 const on = (f: string) => frameworks.includes(f);
 const unknown = only.filter((w) => !(ALL as readonly string[]).includes(w) && w !== 'glove');
 if (unknown.length) throw new Error(`bench: unknown workload(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}, glove`);
@@ -62,8 +66,10 @@ function pytorch(workloads: string[]): Row[] {
 }
 
 const rows: Row[] = [];
-if (on('recur')) rows.push(...node('recur', 'cpu', wl(['W5', 'W3', 'W1', 'W4', 'W2'])));
-// Recur has no worker-thread gemm yet (see README), so every framework runs with one thread.
+// Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
+// any case: the issue's target is the two-thread speed-up. The peers run with one thread.
+for (const t of threadCounts) if (on('recur')) rows.push(...node('recur', 'cpu', wl(['W5', 'W3', 'W1', 'W4', 'W2']), t));
+if (on('recur') && !threadCounts.includes(2)) rows.push(...node('recur', 'cpu', wl(['W2']), 2));
 if (on('tfjs')) rows.push(...node('tfjs', 'wasm', wl(['W5', 'W3', 'W1', 'W4'])));
 // tfjs-cpu training grew past 24 GB RSS within a few W1 steps here (the machine has 23 GB), so it
 // runs only with --tfjs-cpu-train; the issue's figures for it are 4.2 s (W1) and 5.5 s (W4).

@@ -2,7 +2,7 @@
 import { noGrad } from '@recur/autograd';
 import { exportOnnx } from '@recur/onnx-export';
 import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
-import { matMul, memory, randomUniform, scope, setCpuSimd, tensor } from '@recur/tensor';
+import { matMul, memory, randomUniform, scope, setCpuSimd, setNumThreads, tensor } from '@recur/tensor';
 import { W1, W2, W3, W4, W5, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
 
 const model = (s: TrainShape, seed = 7) => new SentimentRNN({
@@ -69,12 +69,14 @@ async function sgemm(o: RecurOptions): Promise<Row> {
 
 export async function runRecur(workloads: string[], o: RecurOptions): Promise<Row[]> {
   const variant = setCpuSimd('auto');
+  setNumThreads(o.threads); // explicit: the row's `threads` is what the kernels used
   const rows: Row[] = [];
   for (const w of workloads) {
     console.error(`  recur ${w}…`);
     if (w === 'W1') rows.push(await train('W1', W1, o));
     if (w === 'W4') rows.push(await train('W4', W4, o));
-    if (w === 'W2') rows.push(await train('W2', W2, { ...o, runs: Math.min(o.runs, 5) }, true));
+    // The RSS series (--w2-steps) comes from the one-thread run; other thread counts are timed only.
+    if (w === 'W2') rows.push(await train('W2', W2, { ...o, runs: Math.min(o.runs, 5) }, o.threads === 1));
     if (w === 'W3') rows.push(...await infer(o));
     if (w === 'W5') rows.push(await sgemm(o));
   }

@@ -12,7 +12,9 @@ export function printTable(rows: Row[]): void {
     const group = rows.filter((r) => `${r.workload}|${r.batch}` === key);
     const recur = group.find((r) => r.framework === 'recur' && r.threads === 1);
     for (const r of group) {
-      const ratio = recur && r !== recur ? `${(r.ms_median / recur.ms_median).toFixed(2)}×` : '';
+      // Recur with more threads: its speed-up over one thread; a peer: its time over Recur's.
+      const more = r.framework === 'recur' && r.threads > 1;
+      const ratio = !recur || r === recur ? '' : more ? `speed-up ${(recur.ms_median / r.ms_median).toFixed(2)}× over 1 thread` : `${(r.ms_median / recur.ms_median).toFixed(2)}×`;
       console.log(`${r.workload.padEnd(9)} ${String(r.batch).padStart(5)}  ${label(r).padEnd(20)} ${fmt(r.ms_median).padStart(10)}  ${r.gflops !== undefined ? String(r.gflops).padStart(8) : '        '}  ${ratio}`);
       if (r.note) console.log(`${''.padEnd(17)}${r.note}`);
     }
