@@ -13,12 +13,11 @@ const ROUNDER: f32 = 12582912.0;
 // broadcast load from L1 is one.
 const K = memory.data<f32>([
   88.0, -87.0, LOG2E, ROUNDER, LN2_HI, LN2_LO,
-  1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 2.0, 1.17549435e-38,
+  1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 2.0,
 ]);
 const EXP_BIAS = memory.data<i32>([127, 127, 127, 127]);
 export const K_ONE = 11;
 export const K_TWO = 12;
-export const K_MIN_NORMAL = 13;
 
 /** The vector constant number `i` of the table above, broadcast. */
 @inline export function kc(i: i32): v128 {
@@ -65,15 +64,34 @@ export const K_MIN_NORMAL = 13;
 }
 
 /**
- * Flushes subnormal lanes to zero (NaN and ±Inf pass). x86 handles subnormal floats in microcode,
- * about 100× slower, and backpropagation through long sequences produces them in bulk (vanishing
- * gradients), so the kernels flush what they write, as BLAS libraries with FTZ/DAZ do.
+ * The flush threshold: one word below the arena, shared by every instance on this memory (worker
+ * threads), and not in a data segment (a worker's instantiation would rewrite it). It is the
+ * smallest normal float (FTZ/DAZ) except while a backward kernel runs; see setFlushBelow.
  */
-@inline export function ftz(v: v128): v128 {
-  return v128.andnot(v, f32x4.lt(f32x4.abs(v), kc(K_MIN_NORMAL)));
+const FLUSH_AT: usize = 65532;
+
+/**
+ * Sets the flush threshold to max(x, smallest normal float). Backward kernels raise it to
+ * 2^-64 × their largest incoming gradient: gradients that vanish through time pass through
+ * 1e-30…1e-38 before they are subnormal, and their products with weights are subnormal, which
+ * x86 handles in microcode (≈100× slower: one W2 step took 76 s instead of ~10). Entries that
+ * small change no result by more than 2^-64 of the gradient's own scale.
+ */
+export function setFlushBelow(x: f32): void {
+  store<f32>(FLUSH_AT, x >= 1.17549435e-38 && x < Infinity ? x : 1.17549435e-38);
 }
 
-/** Flushes subnormal floats in [p, p + 4n) to zero, in place. */
+/**
+ * Zeroes lanes below the flush threshold in magnitude (NaN and ±Inf pass). x86 handles subnormal
+ * floats in microcode, about 100× slower, and backpropagation through long sequences produces
+ * them in bulk (vanishing gradients), so the kernels flush what they write, as BLAS libraries
+ * with FTZ/DAZ do.
+ */
+@inline export function ftz(v: v128): v128 {
+  return v128.andnot(v, f32x4.lt(f32x4.abs(v), v128.load32_splat(FLUSH_AT)));
+}
+
+/** Flushes floats below the flush threshold in [p, p + 4n) to zero, in place. */
 export function flushDenormals(p: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {

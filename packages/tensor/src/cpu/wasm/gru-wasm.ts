@@ -40,8 +40,9 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH);
-    const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), dyp = rt.putFlushed(dy!), mask = putMask(rt, maskV!);
-    const dh = rt.putFlushed(dhN!), direct = rt.alloc(BH), tmp = rt.alloc(BH);
+    const [dyp, dh] = rt.putGradients(dy!, dhN!) as [number, number];
+    const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), mask = putMask(rt, maskV!);
+    const direct = rt.alloc(BH), tmp = rt.alloc(BH);
     const pw = packPlain(rt, rt.put(wHh!), G, H);
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
@@ -61,6 +62,7 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
       backend.out(rt.take(db, G), [G], 'float32'), backend.out(rt.take(dh, BH), [B, H], 'float32'),
     ];
   } finally {
+    rt.resetFlush();
     rt.release(mark);
   }
 }

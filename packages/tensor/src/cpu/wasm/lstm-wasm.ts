@@ -48,8 +48,8 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH); // h_{t-1} for every t: [h0 | y_0 … y_{T-2}]
     const cs = putConcat(rt, c0!, cellsV!, T * BH); // [c0 | c_0 … c_{T-1}]
-    const gates = rt.put(gatesV!), dyp = rt.putFlushed(dy!), mask = putMask(rt, maskV!);
-    const dh = rt.putFlushed(dhN!), dc = rt.putFlushed(dcN!), tmp = rt.alloc(BH);
+    const [dyp, dh, dc] = rt.putGradients(dy!, dhN!, dcN!) as [number, number, number];
+    const gates = rt.put(gatesV!), mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
     const pw = packPlain(rt, rt.put(wHh!), G, H);
     const dx = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
@@ -68,6 +68,7 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
       backend.out(rt.take(dh, BH), [B, H], 'float32'), backend.out(rt.take(dc, BH), [B, H], 'float32'),
     ];
   } finally {
+    rt.resetFlush();
     rt.release(mark);
   }
 }

@@ -38,7 +38,8 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
-    const dyp = rt.putFlushed(dy!), mask = putMask(rt, maskV!), dh = rt.putFlushed(dhN!), tmp = rt.alloc(BH);
+    const [dyp, dh] = rt.putGradients(dy!, dhN!) as [number, number];
+    const mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
     const pw = packPlain(rt, rt.put(wHh!), H, H);
     const dx = rt.alloc(T * BH);
     for (let t = T - 1; t >= 0; t--) {
@@ -56,6 +57,7 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
       backend.out(rt.take(dh, BH), [B, H], 'float32'),
     ];
   } finally {
+    rt.resetFlush();
     rt.release(mark);
   }
 }

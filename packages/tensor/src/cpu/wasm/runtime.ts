@@ -4,6 +4,7 @@
  * so the memory grows to the largest call and is then reused with no allocation per call.
  */
 import * as blobs from './kernels.generated.js';
+import { enableRelaxedSimdInNode } from './relaxed-flag.js';
 
 /** Exports of assembly/index.ts; pointers are byte offsets into the memory. */
 export interface WasmExports {
@@ -14,6 +15,7 @@ export interface WasmExports {
     accumulate: number, n0: number, n1: number): void;
   maxAbs(p: number, n: number): number;
   flushDenormals(p: number, n: number): void;
+  setFlushBelow(x: number): void;
   selectRows(dst: number, src: number, mask: number, rows: number, cols: number): void;
   colSum(x: number, rows: number, cols: number, out: number): void;
   lstmForward(g: number, c: number, h: number, y: number, cells: number, mask: number, B: number, H: number): void;
@@ -101,6 +103,26 @@ export class WasmRuntime {
     return p;
   }
 
+  /**
+   * Copies a backward kernel's incoming gradients into the arena and raises the flush threshold
+   * to 2^-64 × their largest magnitude (assembly/math.ts setFlushBelow: vanishing gradients
+   * otherwise pass through values whose products with weights are subnormal, ~100× slower on
+   * x86), flushing them with it. Pair with `resetFlush()` in a finally block.
+   */
+  putGradients(...srcs: ArrayLike<number>[]): number[] {
+    const ps = srcs.map((s) => this.put(s));
+    let scale = 0;
+    ps.forEach((p, i) => { scale = Math.max(scale, this.x.maxAbs(p, srcs[i]!.length)); });
+    this.x.setFlushBelow(scale * 2 ** -64); // NaN or 0 → the smallest normal float
+    ps.forEach((p, i) => this.x.flushDenormals(p, srcs[i]!.length));
+    return ps;
+  }
+
+  /** Back to flushing subnormals only (FTZ/DAZ), the threshold outside backward kernels. */
+  resetFlush(): void {
+    this.x.setFlushBelow(0);
+  }
+
   /** A float32 copy of `floats` values at byte offset `p`. */
   take(p: number, floats: number): Float32Array {
     return this.f32().slice(p >> 2, (p >> 2) + floats);
@@ -125,6 +147,7 @@ export type WasmVariant = 'simd' | 'simdShared' | 'relaxedShared';
 /** The variants this runtime can run, best first. */
 export function supportedVariants(): WasmVariant[] {
   if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return [];
+  enableRelaxedSimdInNode();
   const out: WasmVariant[] = [];
   const g = globalThis as { crossOriginIsolated?: boolean };
   // Node always has SharedArrayBuffer; browsers only when cross-origin isolated.
@@ -140,7 +163,9 @@ export function loadRuntime(variant: WasmVariant): WasmRuntime {
   const shared = variant !== 'simd';
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
   const mod = new WebAssembly.Module(decode(blobs[variant]));
-  return new WasmRuntime(mod, memory, instantiate(mod, memory), shared, variant === 'relaxedShared');
+  const rt = new WasmRuntime(mod, memory, instantiate(mod, memory), shared, variant === 'relaxedShared');
+  rt.resetFlush(); // the threshold word starts at 0, which would flush nothing
+  return rt;
 }
 
 let current: WasmRuntime | null | undefined;
