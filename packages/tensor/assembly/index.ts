@@ -3,3 +3,4 @@
 export { packedSize, packB, transpose, gemm, maxAbs } from './gemm';
 export { selectRows, colSum, flushDenormals, setFlushBelow } from './math';
 export { lstmForward, lstmBackward, gruForward, gruBackward, addRowsMasked, rnnForward, rnnBackward } from './cells';
+export { adamStep } from './optim';

@@ -12,6 +12,7 @@ import type { Nonlinearity } from '../fused/rnn-js.js';
 import { gruBackwardWasm, gruForwardWasm } from './gru-wasm.js';
 import { lstmBackwardWasm, lstmForwardWasm } from './lstm-wasm.js';
 import { wasmMatmulKernels } from './matmul-wasm.js';
+import { wasmOptimKernels } from './adam-wasm.js';
 import { rnnBackwardWasm, rnnForwardWasm } from './rnn-wasm.js';
 import { wasmRuntime, type WasmRuntime } from './runtime.js';
 
@@ -44,6 +45,7 @@ function fused(ref: KernelConfig<string, CpuBackend>): KernelConfig<string, CpuB
 export const fastCpuKernels: KernelConfig<string, CpuBackend>[] = [
   ...fastElementwiseKernels,
   ...wasmMatmulKernels,
+  ...wasmOptimKernels,
   ...fusedRnnKernels.map(fused),
 ];
 

@@ -16,6 +16,8 @@ export interface WasmExports {
   maxAbs(p: number, n: number): number;
   flushDenormals(p: number, n: number): void;
   setFlushBelow(x: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, mode: number, b1: number, c1: number, b2: number,
+    c2: number, bc2: number, eps: number, ns: number, dm: number, l2: number): void;
   selectRows(dst: number, src: number, mask: number, rows: number, cols: number): void;
   colSum(x: number, rows: number, cols: number, out: number): void;
   lstmForward(g: number, c: number, h: number, y: number, cells: number, mask: number, B: number, H: number): void;
