@@ -7,6 +7,15 @@ import { K_ONE, ftz, kc, load4, sigmoid4, store4, tanh4 } from './math';
   return load<f32>(mask + (<usize>b << 2)) != 0;
 }
 
+/** Applies sigmoid (or tanh) in place to n floats at p. */
+@inline function actRange(p: usize, n: i32, tanh: bool): void {
+  for (let j = 0; j < n; j += 4) {
+    const o = p + (<usize>j << 2);
+    const rem = n - j;
+    store4(o, tanh ? tanh4(load4(o, rem)) : sigmoid4(load4(o, rem)), rem);
+  }
+}
+
 /**
  * LSTM forward step. g [B,4H] holds xProj_t + h·W_hhᵀ and receives the activated gates; c and h
  * [B,H] are the state (updated in place); y and cells [B,H] are this step's rows of the outputs.
@@ -16,12 +25,15 @@ export function lstmForward(g: usize, c: usize, h: usize, y: usize, cells: usize
   for (let b = 0; b < B; b++) {
     const on = isOn(mask, b);
     const gr = g + (<usize>b * 4 * hb), sr = <usize>b * hb;
+    // Activations first, each gate block in its own simple loop (one transcendental per
+    // iteration keeps V8's register allocation spill-free), then the state update.
+    actRange(gr, 2 * H, false);
+    actRange(gr + 2 * hb, H, true);
+    actRange(gr + 3 * hb, H, false);
     for (let j = 0; j < H; j += 4) {
       const rem = H - j, o4 = <usize>j << 2;
-      const ig = sigmoid4(load4(gr + o4, rem)), fg = sigmoid4(load4(gr + hb + o4, rem));
-      const gg = tanh4(load4(gr + 2 * hb + o4, rem)), og = sigmoid4(load4(gr + 3 * hb + o4, rem));
-      store4(gr + o4, ig, rem); store4(gr + hb + o4, fg, rem);
-      store4(gr + 2 * hb + o4, gg, rem); store4(gr + 3 * hb + o4, og, rem);
+      const ig = load4(gr + o4, rem), fg = load4(gr + hb + o4, rem);
+      const gg = load4(gr + 2 * hb + o4, rem), og = load4(gr + 3 * hb + o4, rem);
       let cv = load4(c + sr + o4, rem);
       if (on) {
         cv = f32x4.add(f32x4.mul(fg, cv), f32x4.mul(ig, gg));
