@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   abs, add, cast, clip, concat, dispose, div, exp, gather, greater, log, logSoftmax, logSumExp, matMul, max, maximum,
-  mean, minimum, mul, neg, pad, pow, relu, reshape, scatterAdd, sigmoid, slice, softmax, sqrt, sub, sum, tanh,
+  linear, mean, minimum, mul, neg, pad, pow, relu, reshape, scatterAdd, sigmoid, slice, softmax, sqrt, sub, sum, tanh,
   tensor, transpose, where, type Tensor,
 } from '@recur/tensor';
 import { gradcheck, type GradcheckOptions } from '@recur/tensor/testing';
@@ -112,6 +112,13 @@ describe('BatchMatMul rule', () => {
   it('rank 2 with transposeB, and a 72-element operand (direction check)', async () => {
     expect(await check(() => [f64([9, 8]), f64([5, 8], 1)], (a, b) => matMul(a!, b!, { transposeB: true })))
       .toEqual(['direction', 'jacobian']);
+  });
+});
+
+describe('Linear rule (fused x·wᵀ + b)', () => {
+  it('x [5,4], w [3,4], b [3]', async () => {
+    expect(await check(() => [f64([5, 4]), f64([3, 4], 1), f64([3], 2)], (x, w, b) => linear(x!, w!, b!)))
+      .toEqual(['jacobian', 'jacobian', 'jacobian']);
   });
 });
 

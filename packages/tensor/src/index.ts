@@ -27,6 +27,7 @@ export * from './ops/elementwise.js';
 export * from './ops/reduce.js';
 export * from './ops/movement.js';
 export * from './ops/matmul.js';
+export { linear } from './ops/linear.js';
 export * from './ops/indexing.js';
 export * from './ops/nn.js';
 export { composite as opScope } from './ops/op-utils.js';

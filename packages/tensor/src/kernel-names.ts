@@ -94,6 +94,8 @@ export const GRUSequence = 'GRUSequence';
 export const GRUSequenceGrad = 'GRUSequenceGrad';
 export const RNNSequence = 'RNNSequence';
 export const RNNSequenceGrad = 'RNNSequenceGrad';
+/** Optional fused affine map y = x·wᵀ + b (see `linear`); without it the op runs matMul + add. */
+export const Linear = 'Linear';
 /** Optional fused optimizer kernel: one Adam/AdamW step for one parameter (see `adamUpdate`). */
 export const AdamUpdate = 'AdamUpdate';
 
@@ -130,6 +132,8 @@ export interface FusedKernelSpecs {
   RNNSequence: { nonlinearity: 'tanh' | 'relu' };
   /** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0 */
   RNNSequenceGrad: { nonlinearity: 'tanh' | 'relu' };
+  /** in: x [N,K], w [O,K], b [O] (one float dtype) → out: y [N,O] = x·wᵀ + b */
+  Linear: Record<string, never>;
   /** in: param, grad, expAvg, expAvgSq[, maxExpAvgSq if amsgrad], all one shape and float dtype
    *  out: param, expAvg, expAvgSq[, maxExpAvgSq] (fresh tensors; the inputs are untouched) */
   AdamUpdate: AdamUpdateAttrs;

@@ -1,4 +1,4 @@
-/** Gradient rule for BatchMatMul with transpose flags and batch broadcasting. */
+/** Gradient rules for BatchMatMul (transpose flags, batch broadcasting) and the fused Linear. */
 import { matMul, sum, type Tensor } from '@recur/tensor';
 import { defineGrad } from '../grad-registry.js';
 
@@ -30,5 +30,15 @@ export function registerMatMulGrads(): void {
       );
       return [dA, dB];
     },
+  });
+
+  // y = x·wᵀ + b:  dx = dy·w   dw = dyᵀ·x   db = Σ_rows dy
+  defineGrad('Linear', {
+    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    backward: ([dy], s) => [
+      () => matMul(dy!, s.inputs[1]!),
+      () => matMul(dy!, s.inputs[0]!, { transposeA: true }),
+      () => sum(dy!, 0),
+    ],
   });
 }

@@ -1,5 +1,5 @@
 /** Linear: y = x·Wᵀ + b over the last axis, PyTorch's `nn.Linear`. */
-import { add, formatShape, matMul, reshape, scope, type Tensor } from '@recur/tensor';
+import { formatShape, linear, reshape, scope, type Tensor } from '@recur/tensor';
 import { uniformInit } from '../init.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
@@ -47,8 +47,7 @@ export class Linear extends Module {
     }
     return scope(() => {
       const x2 = x.rank === 2 ? x : reshape(x, [-1, I]); // (N, I)
-      let y = matMul(x2, this.weight.value, { transposeB: true }); // (N, O)
-      if (this.bias) y = add(y, this.bias.value);
+      const y = linear(x2, this.weight.value, this.bias?.value); // (N, O)
       return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
     });
   }

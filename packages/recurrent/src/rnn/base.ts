@@ -5,7 +5,7 @@
  * reference path. Module code never changes between the two.
  */
 import {
-  add, concat, formatShape, gruSequence, hasFusedRnn, lstmSequence, matMul, reshape, rnnSequence, scope,
+  add, concat, formatShape, gruSequence, hasFusedRnn, linear, lstmSequence, reshape, rnnSequence, scope,
   slice, stack, transpose, type Tensor, zeros,
 } from '@recur/tensor';
 import { checkSizes } from '../cells/cell-base.js';
@@ -159,9 +159,9 @@ export abstract class RecurrentBase extends Module {
           const w = this.weights[l]![d]!;
           const xd = d === 1 ? reverseTime(x, revIdx!) : x; // (T, B, F)
           const F = xd.shape[2]!;
-          let xProj = matMul(reshape(xd, [T * B, F]), w.wIh.value, { transposeB: true }); // (T·B, G)
-          if (w.bIh) xProj = add(xProj, this.mode === 'gru' ? w.bIh.value : add(w.bIh.value, w.bHh!.value));
-          xProj = reshape(xProj, [T, B, -1]); // (T, B, G)
+          // (T·B, G): one fused x·W_ihᵀ + b (b_hh joins b_ih except in the GRU, whose b_hn sits inside r ⊙ (…))
+          const bias = w.bIh ? (this.mode === 'gru' ? w.bIh.value : add(w.bIh.value, w.bHh!.value)) : null;
+          const xProj = reshape(linear(reshape(xd, [T * B, F]), w.wIh.value, bias), [T, B, -1]); // (T, B, G)
           const h0 = init(opts.h0, l * D + d);
           const r = this.sequence(xProj, w, h0, this.mode === 'lstm' ? init(opts.c0, l * D + d) : h0, mask, fused, !!opts.returnGates);
           ys.push(d === 1 ? reverseTime(r.y, revIdx!) : r.y);

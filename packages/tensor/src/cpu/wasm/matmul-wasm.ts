@@ -53,6 +53,44 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
   }
 }
 
+/** `Linear` without WebAssembly, or for float64: the reference product, then the bias in one pass. */
+function linearReference(backend: CpuBackend, x: TensorInfo, w: TensorInfo, b: TensorInfo): TensorInfo[] {
+  const [m, k] = x.shape as [number, number];
+  const n = w.shape[0]!;
+  const as3 = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
+  const [prod] = reference.run({ inputs: [as3(x, [1, m, k]), as3(w, [1, n, k])], attrs: { transposeA: false, transposeB: true }, backend } as never);
+  const y = backend.values(prod!.dataId), bv = backend.values(b.dataId);
+  const out = y.constructor === Float32Array ? new Float32Array(m * n) : new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[i * n + j] = y[i * n + j]! + bv[j]!;
+  backend.release(prod!.dataId);
+  return [backend.out(out, [m, n], x.dtype)];
+}
+
+/** y [m,n] = x [m,k]·wᵀ (w [n,k]) + b [n]: the bias rows are the gemm's starting C, accumulated onto. */
+function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
+  const { inputs: [x, w, b], backend } = args;
+  const rt = x!.dtype === 'float32' ? wasmRuntime() : null;
+  const [m, k] = x!.shape as [number, number];
+  const n = w!.shape[0]!;
+  if (!rt || m * n * k === 0) return linearReference(backend, x!, w!, b!);
+  const mark = rt.mark();
+  try {
+    const xv = backend.values(x!.dataId), wv = backend.values(w!.dataId);
+    const xp = rt.putFlushed(xv), wp = rt.putFlushed(wv);
+    if (!(rt.x.maxAbs(xp, xv.length) <= LIMIT && rt.x.maxAbs(wp, wv.length) <= LIMIT)) return linearReference(backend, x!, w!, b!);
+    const c = rt.alloc(m * n);
+    const f = rt.f32(), bv = backend.values(b!.dataId);
+    for (let i = 0, o = c >> 2; i < m; i++, o += n) f.set(bv, o);
+    const pb = rt.alloc(rt.x.packedSize(k, n));
+    rt.x.packB(wp, k, 1, k, n, pb);
+    parallelGemm(rt, m, n, k, xp, k, pb, c, n, true);
+    return [backend.out(rt.take(c, m * n), [m, n], 'float32')];
+  } finally {
+    rt.release(mark);
+  }
+}
+
 export const wasmMatmulKernels: KernelConfig<string, CpuBackend>[] = [
   { name: 'BatchMatMul', backend: 'cpu', run: run as KernelConfig<string, CpuBackend>['run'] },
+  { name: 'Linear', backend: 'cpu', run: runLinear as KernelConfig<string, CpuBackend>['run'] },
 ];
