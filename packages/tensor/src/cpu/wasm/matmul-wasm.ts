@@ -38,8 +38,8 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
   const mark = rt.mark();
   try {
     const av = backend.values(a!.dataId), bv = backend.values(b!.dataId);
-    const ap = rt.putFlushed(av), bp = rt.putFlushed(bv);
-    if (!(rt.x.maxAbs(ap, av.length) <= LIMIT && rt.x.maxAbs(bp, bv.length) <= LIMIT)) return reference.run(args as never);
+    const [ap, aMax] = rt.putChecked(av), [bp, bMax] = rt.putChecked(bv);
+    if (!(aMax <= LIMIT && bMax <= LIMIT)) return reference.run(args as never);
     const pb = rt.alloc(rt.x.packedSize(k, n));
     const c = rt.alloc(batch * m * n);
     const scratch = attrs.transposeA ? rt.alloc(m * k) : 0;
@@ -76,8 +76,8 @@ function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
   const mark = rt.mark();
   try {
     const xv = backend.values(x!.dataId), wv = backend.values(w!.dataId);
-    const xp = rt.putFlushed(xv), wp = rt.putFlushed(wv);
-    if (!(rt.x.maxAbs(xp, xv.length) <= LIMIT && rt.x.maxAbs(wp, wv.length) <= LIMIT)) return linearReference(backend, x!, w!, b!);
+    const [xp, xMax] = rt.putChecked(xv), [wp, wMax] = rt.putChecked(wv);
+    if (!(xMax <= LIMIT && wMax <= LIMIT)) return linearReference(backend, x!, w!, b!);
     const c = rt.alloc(m * n);
     const f = rt.f32(), bv = backend.values(b!.dataId);
     for (let i = 0, o = c >> 2; i < m; i++, o += n) f.set(bv, o);

@@ -14,6 +14,7 @@ export interface WasmExports {
   gemm(m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number,
     accumulate: number, n0: number, n1: number): void;
   maxAbs(p: number, n: number): number;
+  flushMaxAbs(p: number, n: number): number;
   flushDenormals(p: number, n: number): void;
   setFlushBelow(x: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, mode: number, b1: number, c1: number, b2: number,
@@ -98,11 +99,13 @@ export class WasmRuntime {
     return p;
   }
 
-  /** Like `put`, then flushes subnormal values to zero (they are ~100× slower on x86). */
-  putFlushed(src: ArrayLike<number>): number {
+  /**
+   * Like `put`, then flushes subnormals to zero (they are ~100× slower on x86) and returns the
+   * largest magnitude (NaN if any value is NaN) from the same pass.
+   */
+  putChecked(src: ArrayLike<number>): [number, number] {
     const p = this.put(src);
-    this.x.flushDenormals(p, src.length);
-    return p;
+    return [p, this.x.flushMaxAbs(p, src.length)];
   }
 
   /**
