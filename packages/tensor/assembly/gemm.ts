@@ -54,18 +54,35 @@ export function packB(b: usize, ldb: i32, transB: i32, k: i32, n: i32, dst: usiz
   }
 }
 
-/** dst [cols, rows] = src [rows, cols]ᵀ, in 8×8 tiles. */
+/** dst [cols, rows] = src [rows, cols]ᵀ: 32×32 tiles of 4×4 SIMD blocks (eight shuffles), scalar edges. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r0 = 0; r0 < rows; r0 += 8) {
-    const r1 = min(rows, r0 + 8);
-    for (let c0 = 0; c0 < cols; c0 += 8) {
-      const c1 = min(cols, c0 + 8);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) {
-          store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
+  const r4 = rows & ~3, c4 = cols & ~3;
+  const ls = <usize>cols << 2, ld = <usize>rows << 2;
+  for (let rt = 0; rt < r4; rt += 32) {
+    const re = min(r4, rt + 32);
+    for (let ct = 0; ct < c4; ct += 32) {
+      const ce = min(c4, ct + 32);
+      for (let r = rt; r < re; r += 4) {
+        for (let c = ct; c < ce; c += 4) {
+          const s0 = src + (<usize>(r * cols + c) << 2);
+          const a = v128.load(s0), b = v128.load(s0 + ls), e = v128.load(s0 + 2 * ls), f = v128.load(s0 + 3 * ls);
+          const t0 = i32x4.shuffle(a, b, 0, 4, 1, 5), t1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+          const t2 = i32x4.shuffle(e, f, 0, 4, 1, 5), t3 = i32x4.shuffle(e, f, 2, 6, 3, 7);
+          const d0 = dst + (<usize>(c * rows + r) << 2);
+          v128.store(d0, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+          v128.store(d0 + ld, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+          v128.store(d0 + 2 * ld, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+          v128.store(d0 + 3 * ld, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
         }
       }
     }
+  }
+  // Edges: the last rows % 4 rows (all columns) and the last cols % 4 columns (the other rows).
+  for (let r = r4; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
+  }
+  for (let r = 0; r < r4; r++) {
+    for (let c = c4; c < cols; c++) store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
   }
 }
 
