@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2] [--relaxed-simd]`:
+ * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2]`:
  * runs the workloads for Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node,
  * PyTorch via /usr/bin/python3 when it has torch), each in its own process with one thread, prints
  * medians and Recur/peer ratios measured in this run, and writes bench-results.json at the
@@ -38,9 +38,8 @@ const notes: string[] = [];
 function node(framework: string, backend: string, workloads: string[], nThreads = 1): Row[] {
   if (workloads.length === 0) return [];
   console.error(`\n▶ ${framework} (${backend}, ${nThreads} thread${nThreads > 1 ? 's' : ''}): ${workloads.join(', ')}`);
-  // --relaxed-simd lets Recur use its relaxed-SIMD (fused multiply-add) build, behind a flag on Node 20.
-  const flags = framework === 'recur' && argv.includes('--relaxed-simd') ? ['--experimental-wasm-relaxed-simd'] : [];
-  const args = [...flags, '--conditions=@recur/source', '--import', 'tsx', path.join(here, 'child.ts'), framework, backend, workloads.join(','), String(runs), String(nThreads), String(w2Steps)];
+  // Recur turns on relaxed SIMD (FMA) itself in Node 20; RECUR_WASM_RELAXED=0 in the environment compares without.
+  const args = ['--conditions=@recur/source', '--import', 'tsx', path.join(here, 'child.ts'), framework, backend, workloads.join(','), String(runs), String(nThreads), String(w2Steps)];
   const r = spawnSync(process.execPath, args, { cwd: here, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   if (r.status !== 0) notes.push(`${framework}/${backend} exited with ${r.status ?? r.signal}`);
   return parseRows(r.stdout ?? '');
