@@ -72,10 +72,10 @@ const FLUSH_AT: usize = 65532;
 
 /**
  * Sets the flush threshold to max(x, smallest normal float). Backward kernels raise it to
- * 2^-64 × their largest incoming gradient: gradients that vanish through time pass through
- * 1e-30…1e-38 before they are subnormal, and their products with weights are subnormal, which
- * x86 handles in microcode (≈100× slower: one W2 step took 76 s instead of ~10). Entries that
- * small change no result by more than 2^-64 of the gradient's own scale.
+ * 2^-64 × their largest incoming gradient / max(1, largest |W_hh|): gradients that vanish through
+ * time pass through 1e-30…1e-38 before they are subnormal, and their products with weights are
+ * subnormal, which x86 handles in microcode (≈100× slower: one W2 step took 76 s instead of ~10).
+ * Entries that small change no result by more than 2^-64 of the gradient's own scale.
  */
 export function setFlushBelow(x: f32): void {
   store<f32>(FLUSH_AT, x >= 1.17549435e-38 && x < Infinity ? x : 1.17549435e-38);

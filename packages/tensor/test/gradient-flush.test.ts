@@ -1,5 +1,5 @@
 // The WebAssembly backward kernels zero gradient entries below 2^-64 × their largest incoming
-// gradient (near-subnormal products are ~100× slower on x86). These tests pin that the threshold
+// gradient / max(1, largest |W_hh|) (near-subnormal products are ~100× slower on x86). These tests pin that the threshold
 // is relative (a uniformly tiny gradient is kept exactly), that it applies inside the backward
 // kernels, and that it is reset afterwards (matMul keeps flushing subnormals only).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,9 +30,9 @@ describe('gradient flush threshold of the wasm backward kernels', () => {
 
   // RNN, T=1, B=2, H=1: dxProj[b] = (dy[b] + dhN[b])·(1 − y[b]²). Row 1's dy, alone in its row, is
   // zeroed when below 2^-64 × the largest incoming entry (row 0's dhN), and kept when above.
-  function rnnGrad(dy1: number, dhN0: number): number {
+  function rnnGrad(dy1: number, dhN0: number, wHh = 0.5): number {
     return scope(() => {
-      const x = tensor([0.3, -0.2], [1, 2, 1]), w = tensor([0.5], [1, 1]), h0 = tensor([0, 0], [2, 1]), mask = tensor([1, 1], [1, 2]);
+      const x = tensor([0.3, -0.2], [1, 2, 1]), w = tensor([wHh], [1, 1]), h0 = tensor([0, 0], [2, 1]), mask = tensor([1, 1], [1, 2]);
       const [y] = runKernel('RNNSequence', [x, w, h0, mask], { nonlinearity: 'tanh' });
       const dy = tensor([0, dy1], [1, 2, 1]), dhN = tensor([dhN0, 0], [2, 1]);
       const [dx] = runKernel('RNNSequenceGrad', [dy, dhN, w, h0, mask, y!], { nonlinearity: 'tanh' });
@@ -44,6 +44,8 @@ describe('gradient flush threshold of the wasm backward kernels', () => {
     expect(rnnGrad(1e-25, 1)).toBe(0);
     expect(rnnGrad(1e-15, 1)).toBeCloseTo(1e-15 * (1 - Math.tanh(-0.2) ** 2), 20);
     expect(rnnGrad(1e-25, 0)).toBeCloseTo(1e-25 * (1 - Math.tanh(-0.2) ** 2), 30); // alone, it is the scale
+    // Huge weights lower the threshold by their scale: the entry's contribution through W_hh counts.
+    expect(rnnGrad(1e-25, 1, 2 ** 70)).toBeCloseTo(1e-25 * (1 - Math.tanh(-0.2) ** 2), 30);
   });
 
   it('resets to subnormal-only flushing after a backward kernel (matMul keeps 1e-37)', () => {

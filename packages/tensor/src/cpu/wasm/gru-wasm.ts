@@ -40,10 +40,11 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH);
-    const [dyp, dh] = rt.putGradients(dy!, dhN!) as [number, number];
+    const wp = rt.put(wHh!);
+    const [dyp, dh] = rt.putGradients(wp, wHh!.length, dy!, dhN!) as [number, number];
     const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), mask = putMask(rt, maskV!);
     const direct = rt.alloc(BH), tmp = rt.alloc(BH);
-    const pw = packPlain(rt, rt.put(wHh!), G, H);
+    const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
       const o = t * B * G * 4, s = t * BH * 4, mt = mask + t * B * 4;

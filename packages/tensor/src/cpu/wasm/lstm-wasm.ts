@@ -48,9 +48,10 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH); // h_{t-1} for every t: [h0 | y_0 … y_{T-2}]
     const cs = putConcat(rt, c0!, cellsV!, T * BH); // [c0 | c_0 … c_{T-1}]
-    const [dyp, dh, dc] = rt.putGradients(dy!, dhN!, dcN!) as [number, number, number];
+    const wp = rt.put(wHh!);
+    const [dyp, dh, dc] = rt.putGradients(wp, wHh!.length, dy!, dhN!, dcN!) as [number, number, number];
     const gates = rt.put(gatesV!), mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
-    const pw = packPlain(rt, rt.put(wHh!), G, H);
+    const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
       const dxt = dx + t * B * G * 4, gt = gates + t * B * G * 4, mt = mask + t * B * 4;

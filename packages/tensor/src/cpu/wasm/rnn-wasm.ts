@@ -38,9 +38,10 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
-    const [dyp, dh] = rt.putGradients(dy!, dhN!) as [number, number];
+    const wp = rt.put(wHh!);
+    const [dyp, dh] = rt.putGradients(wp, wHh!.length, dy!, dhN!) as [number, number];
     const mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
-    const pw = packPlain(rt, rt.put(wHh!), H, H);
+    const pw = packPlain(rt, wp, H, H);
     const dx = rt.alloc(T * BH);
     for (let t = T - 1; t >= 0; t--) {
       const s = t * BH * 4, mt = mask + t * B * 4;

@@ -110,15 +110,18 @@ export class WasmRuntime {
 
   /**
    * Copies a backward kernel's incoming gradients into the arena and raises the flush threshold
-   * to 2^-64 × their largest magnitude (assembly/math.ts setFlushBelow: vanishing gradients
-   * otherwise pass through values whose products with weights are subnormal, ~100× slower on
-   * x86), flushing them with it. Pair with `resetFlush()` in a finally block.
+   * to 2^-64 × their largest magnitude / max(1, largest |W_hh|) (assembly/math.ts setFlushBelow:
+   * vanishing gradients otherwise pass through values whose products with weights are subnormal,
+   * ~100× slower on x86), flushing them with it. Dividing by the weights' scale keeps every
+   * flushed entry's contribution through W_hh below 2^-64 of the gradient's own scale, even for
+   * huge weights. `w` is W_hh already in the arena. Pair with `resetFlush()` in a finally block.
    */
-  putGradients(...srcs: ArrayLike<number>[]): number[] {
+  putGradients(w: number, wLength: number, ...srcs: ArrayLike<number>[]): number[] {
     const ps = srcs.map((s) => this.put(s));
     let scale = 0;
     ps.forEach((p, i) => { scale = Math.max(scale, this.x.maxAbs(p, srcs[i]!.length)); });
-    this.x.setFlushBelow(scale * 2 ** -64); // NaN or 0 → the smallest normal float
+    const wScale = Math.max(1, this.x.maxAbs(w, wLength));
+    this.x.setFlushBelow((scale * 2 ** -64) / wScale); // NaN, 0 or subnormal → the smallest normal float
     ps.forEach((p, i) => this.x.flushDenormals(p, srcs[i]!.length));
     return ps;
   }
