@@ -86,13 +86,17 @@ export function gruForward(x: usize, hh: usize, bias: usize, h: usize, y: usize,
   for (let b = 0; b < B; b++) {
     const on = isOn(mask, b);
     const gr = <usize>b * 3 * hb, sr = <usize>b * hb;
+    // r and z first (2H contiguous floats), one transcendental per iteration as in lstmForward.
+    for (let j = 0; j < 2 * H; j += 4) {
+      const rem = 2 * H - j, o4 = <usize>j << 2;
+      store4(x + gr + o4, sigmoid4(f32x4.add(load4(x + gr + o4, rem), f32x4.add(load4(hh + gr + o4, rem), load4(bias + o4, rem)))), rem);
+    }
     for (let j = 0; j < H; j += 4) {
       const rem = H - j, o4 = <usize>j << 2;
-      const r = sigmoid4(f32x4.add(load4(x + gr + o4, rem), f32x4.add(load4(hh + gr + o4, rem), load4(bias + o4, rem))));
-      const z = sigmoid4(f32x4.add(load4(x + gr + hb + o4, rem), f32x4.add(load4(hh + gr + hb + o4, rem), load4(bias + hb + o4, rem))));
+      const r = load4(x + gr + o4, rem), z = load4(x + gr + hb + o4, rem);
       const lin = f32x4.add(load4(hh + gr + 2 * hb + o4, rem), load4(bias + 2 * hb + o4, rem));
       const n = tanh4(f32x4.add(load4(x + gr + 2 * hb + o4, rem), f32x4.mul(r, lin)));
-      store4(x + gr + o4, r, rem); store4(x + gr + hb + o4, z, rem); store4(x + gr + 2 * hb + o4, n, rem);
+      store4(x + gr + 2 * hb + o4, n, rem);
       store4(hLin + sr + o4, lin, rem);
       if (on) {
         const hv = f32x4.add(n, f32x4.mul(z, f32x4.sub(load4(h + sr + o4, rem), n)));
