@@ -60,11 +60,17 @@ export function lstmBackward(dx: usize, gates: usize, cells: usize, cPrev: usize
       memory.fill(dx + gr, 0, 4 * hb);
       continue;
     }
+    // tanh(c_t) first, parked in dx's o-gate block (written last below): the transcendental in its
+    // own loop, as in the forward step.
+    for (let j = 0; j < H; j += 4) {
+      const rem = H - j, o4 = <usize>j << 2;
+      store4(dx + gr + 3 * hb + o4, tanh4(load4(cells + sr + o4, rem)), rem);
+    }
     for (let j = 0; j < H; j += 4) {
       const rem = H - j, o4 = <usize>j << 2;
       const ig = load4(gates + gr + o4, rem), fg = load4(gates + gr + hb + o4, rem);
       const gg = load4(gates + gr + 2 * hb + o4, rem), og = load4(gates + gr + 3 * hb + o4, rem);
-      const tc = tanh4(load4(cells + sr + o4, rem));
+      const tc = load4(dx + gr + 3 * hb + o4, rem);
       const dht = f32x4.add(load4(dh + sr + o4, rem), load4(dy + sr + o4, rem));
       const dct = f32x4.add(load4(dc + sr + o4, rem), f32x4.mul(f32x4.mul(dht, og), f32x4.sub(one, f32x4.mul(tc, tc))));
       const cp = load4(cPrev + sr + o4, rem);
