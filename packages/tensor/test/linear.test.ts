@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { add, linear, matMul, memory, scope, setCpuSimd, tensor, type DType } from '../src/index.js';
 import { getKernel } from '../src/registry.js';
+import { runKernel } from '../src/index.js';
 
 function rand(n: number, seed: number): number[] {
   let s = seed >>> 0;
@@ -47,6 +48,16 @@ describe('linear', () => {
     expect(f2).toEqual(r2);
   });
 
+  it('repeated calls reuse the packed weight (packed-cache.ts) and stay exact, weights alternating', () => {
+    scope(() => {
+      const x = tensor(rand(7 * 33, 4), [7, 33]), b = tensor(rand(17, 5), [17]);
+      const ws = [tensor(rand(17 * 33, 6), [17, 33]), tensor(rand(17 * 33, 7), [17, 33])];
+      const first = ws.map((w) => Array.from(linear(x, w, b).dataSync()));
+      expect(first[0]).not.toEqual(first[1]);
+      for (let i = 0; i < 6; i++) expect(Array.from(linear(x, ws[i % 2]!, b).dataSync())).toEqual(first[i % 2]);
+    });
+  });
+
   it('without a bias is matMul with transposeB', () => {
     scope(() => {
       const x = tensor(rand(6, 4), [2, 3]), w = tensor(rand(12, 5), [4, 3]);
@@ -61,6 +72,19 @@ describe('linear', () => {
       expect(() => linear(x, w, tensor([1, 2, 3]))).toThrow('linear: b must be [4] (x [2,3], w [4,3], b [3])');
       expect(() => linear(tensor(rand(6, 4), [6]), w)).toThrow('linear: x and w must be rank 2');
       expect(() => linear(x, w, tensor([1, 2, 3, 4], [4], 'float64'))).toThrow('linear: dtypes differ (float32, float32, float64)');
+    });
+  });
+
+  it('the fused LSTM reuses its packed W_hh across calls and stays exact, weights alternating', () => {
+    scope(() => {
+      const [T, B, H] = [5, 3, 6];
+      const xp = tensor(rand(T * B * 4 * H, 8), [T, B, 4 * H]), h0 = tensor(rand(B * H, 9), [B, H]), c0 = tensor(rand(B * H, 10), [B, H]);
+      const mask = tensor(new Array(T * B).fill(1), [T, B]);
+      const ws = [tensor(rand(4 * H * H, 11), [4 * H, H]), tensor(rand(4 * H * H, 12), [4 * H, H])];
+      const y = (w: (typeof ws)[0]) => Array.from(runKernel('LSTMSequence', [xp, w, h0, c0, mask])[0]!.dataSync());
+      const first = ws.map(y);
+      expect(first[0]).not.toEqual(first[1]);
+      for (let i = 0; i < 6; i++) expect(y(ws[i % 2]!)).toEqual(first[i % 2]);
     });
   });
 });

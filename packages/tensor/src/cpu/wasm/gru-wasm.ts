@@ -14,7 +14,7 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   const mark = rt.mark();
   try {
     const x = rt.put(xProj!); // input preactivations, turned into the activated gates
-    const pw = packTransposed(rt, rt.put(wHh!), G, H);
+    const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
     const bias = rt.put(bHh!), h = rt.put(h0!), mask = putMask(rt, maskV!);
     const hh = rt.alloc(B * G), y = rt.alloc(T * BH), hLin = rt.alloc(T * BH);
     for (let t = 0; t < T; t++) {

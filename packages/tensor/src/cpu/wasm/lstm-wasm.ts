@@ -21,7 +21,7 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const g = rt.put(xProj!); // preactivations, turned into the activated gates step by step
-    const pw = packTransposed(rt, rt.put(wHh!), G, H);
+    const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
     const h = rt.put(h0!), c = rt.put(c0!), mask = putMask(rt, maskV!);
     const y = rt.alloc(T * BH), cells = rt.alloc(T * BH);
     for (let t = 0; t < T; t++) {

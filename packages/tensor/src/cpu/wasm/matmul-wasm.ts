@@ -9,6 +9,7 @@ import type { KernelArgs, KernelConfig } from '../../registry.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { matmulKernels } from '../matmul.js';
 import { wasmRuntime, type WasmRuntime } from './runtime.js';
+import { packedOperand } from './packed-cache.js';
 import { parallelGemm } from './threads.js';
 
 const reference = matmulKernels[0]!;
@@ -75,14 +76,16 @@ function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
   if (!rt || m * n * k === 0) return linearReference(backend, x!, w!, b!);
   const mark = rt.mark();
   try {
-    const xv = backend.values(x!.dataId), wv = backend.values(w!.dataId);
-    const [xp, xMax] = rt.putChecked(xv), [wp, wMax] = rt.putChecked(wv);
+    const [xp, xMax] = rt.putChecked(backend.values(x!.dataId));
+    const { p: pb, max: wMax } = packedOperand(rt, w!.dataId, `T${k}x${n}`, rt.x.packedSize(k, n), (dst) => {
+      const [wp, max] = rt.putChecked(backend.values(w!.dataId));
+      rt.x.packB(wp, k, 1, k, n, dst);
+      return max;
+    });
     if (!(xMax <= LIMIT && wMax <= LIMIT)) return linearReference(backend, x!, w!, b!);
     const c = rt.alloc(m * n);
     const f = rt.f32(), bv = backend.values(b!.dataId);
     for (let i = 0, o = c >> 2; i < m; i++, o += n) f.set(bv, o);
-    const pb = rt.alloc(rt.x.packedSize(k, n));
-    rt.x.packB(wp, k, 1, k, n, pb);
     parallelGemm(rt, m, n, k, xp, k, pb, c, n, true);
     return [backend.out(rt.take(c, m * n), [m, n], 'float32')];
   } finally {

@@ -14,7 +14,7 @@ export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   const [xProj, wHh, h0, maskV] = valuesOf(backend, inputs);
   const mark = rt.mark();
   try {
-    const pre = rt.put(xProj!), pw = packTransposed(rt, rt.put(wHh!), H, H);
+    const pre = rt.put(xProj!), pw = packTransposed(rt, inputs[1]!, wHh!, H, H);
     const h = rt.put(h0!), mask = putMask(rt, maskV!), y = rt.alloc(T * BH);
     for (let t = 0; t < T; t++) {
       const p = pre + t * BH * 4, yt = y + t * BH * 4, mt = mask + t * B * 4;

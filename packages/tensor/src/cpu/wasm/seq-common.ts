@@ -1,5 +1,7 @@
 /** Arena helpers shared by the WebAssembly fused recurrent kernels. */
+import type { TensorInfo } from '../../backend.js';
 import type { TypedArray } from '../../dtype.js';
+import { packedOperand } from './packed-cache.js';
 import type { WasmRuntime } from './runtime.js';
 import { parallelGemm } from './threads.js';
 
@@ -20,11 +22,15 @@ export function putConcat(rt: WasmRuntime, first: TypedArray, rest: TypedArray, 
   return p;
 }
 
-/** Packs W_hh [G,H] as the right operand of h·W_hhᵀ (k = H, n = G). */
-export function packTransposed(rt: WasmRuntime, w: number, G: number, H: number): number {
-  const pb = rt.alloc(rt.x.packedSize(H, G));
-  rt.x.packB(w, H, 1, H, G, pb);
-  return pb;
+/**
+ * W_hh [G,H] (storage `w`) packed as the right operand of h·W_hhᵀ (k = H, n = G); reused across
+ * calls for the same storage (packed-cache.ts: inference reruns the same weights).
+ */
+export function packTransposed(rt: WasmRuntime, w: TensorInfo, values: TypedArray, G: number, H: number): number {
+  return packedOperand(rt, w.dataId, `T${H}x${G}`, rt.x.packedSize(H, G), (dst) => {
+    rt.x.packB(rt.put(values), H, 1, H, G, dst);
+    return 0;
+  }).p;
 }
 
 /** Packs W_hh [G,H] as the right operand of dz·W_hh (k = G, n = H). */
