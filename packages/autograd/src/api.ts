@@ -86,6 +86,17 @@ export function unwatch(t: Tensor): void {
   TAPE.unwatch(t);
 }
 
+/**
+ * False inside `noGrad` (nothing is recorded there), true otherwise. Lets a module skip work that
+ * only a backward pass would use.
+ *
+ * @example
+ * noGrad(() => isGradEnabled()); // false
+ */
+export function isGradEnabled(): boolean {
+  return TAPE.noGradDepth === 0;
+}
+
 /** True when `t` is watched or derived from a watched tensor. */
 export function isTracked(t: Tensor): boolean {
   return TAPE.isTracked(t.id);

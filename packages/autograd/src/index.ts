@@ -6,7 +6,7 @@
  * import { valueAndGrad } from '@recur/autograd';
  * const { value, grads } = valueAndGrad((x) => sum(mul(x, x)))(tensor([1, 2, 3]));
  */
-export { valueAndGrad, grad, backward, noGrad, watch, unwatch, isTracked, liveGradNodes } from './api.js';
+export { valueAndGrad, grad, backward, noGrad, watch, unwatch, isTracked, isGradEnabled, liveGradNodes } from './api.js';
 export type { ValueAndGrad } from './api.js';
 export { defineGrad, getGrad, registeredGradKernels } from './grad-registry.js';
 export type { GradConfig, GradContext, GradThunk } from './grad-registry.js';

@@ -6,7 +6,7 @@ import {
 } from '@recur/tensor';
 import { expectClose, gradcheck } from '@recur/tensor/testing';
 import {
-  backward, defineGrad, getGrad, grad, isTracked, liveGradNodes, noGrad, registeredGradKernels, unwatch, valueAndGrad,
+  backward, defineGrad, getGrad, grad, isGradEnabled, isTracked, liveGradNodes, noGrad, registeredGradKernels, unwatch, valueAndGrad,
   watch,
 } from '../src/index.js';
 import { autogradVjp, lit } from './helpers.js';
@@ -71,7 +71,13 @@ describe('API behaviour', () => {
     const w = lit([1, 2]);
     watch(w);
     const before = liveGradNodes();
-    const y = noGrad(() => mul(w, 3));
+    expect(isGradEnabled()).toBe(true);
+    const y = noGrad(() => {
+      expect(noGrad(() => isGradEnabled())).toBe(false); // nested
+      expect(isGradEnabled()).toBe(false);
+      return mul(w, 3);
+    });
+    expect(isGradEnabled()).toBe(true);
     expect(isTracked(y)).toBe(false);
     expect(liveGradNodes()).toBe(before);
     const z = mul(w, 3);

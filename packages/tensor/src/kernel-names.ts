@@ -119,13 +119,15 @@ export interface AdamUpdateAttrs {
 
 export interface FusedKernelSpecs {
   /** in: xProj [T,B,4H] (i,f,g,o), wHh [4H,H], h0 [B,H], c0 [B,H], mask [T,B]
-   *  out: y [T,B,H], hN [B,H], cN [B,H], gates [T,B,4H] (activated), cells [T,B,H] */
-  LSTMSequence: Record<string, never>;
+   *  out: y [T,B,H], hN [B,H], cN [B,H], gates [T,B,4H] (activated), cells [T,B,H].
+   *  keepState false (no gradient will be taken): gates and cells may come back empty ([0]). */
+  LSTMSequence: { keepState?: boolean };
   /** in: dy, dhN, dcN, wHh, h0, c0, mask, gates, cells, y → out: dxProj, dwHh, dh0, dc0 */
   LSTMSequenceGrad: Record<string, never>;
   /** in: xProj [T,B,3H] (r,z,n; x·W_ihᵀ + b_ih), wHh [3H,H], bHh [3H], h0 [B,H], mask [T,B]
-   *  out: y [T,B,H], hN [B,H], gates [T,B,3H] (r,z,n activated), hLin [T,B,H] (W_hn·h + b_hn) */
-  GRUSequence: Record<string, never>;
+   *  out: y [T,B,H], hN [B,H], gates [T,B,3H] (r,z,n activated), hLin [T,B,H] (W_hn·h + b_hn).
+   *  keepState false (no gradient will be taken): gates and hLin may come back empty ([0]). */
+  GRUSequence: { keepState?: boolean };
   /** in: dy, dhN, wHh, h0, mask, gates, hLin, y → out: dxProj, dwHh, dbHh, dh0 */
   GRUSequenceGrad: Record<string, never>;
   /** in: xProj [T,B,H], wHh [H,H], h0 [B,H], mask [T,B] → out: y [T,B,H], hN [B,H] */

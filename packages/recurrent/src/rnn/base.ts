@@ -4,6 +4,7 @@
  * time loop to a sequence function: the backend's fused kernel when it has one, else the composite
  * reference path. Module code never changes between the two.
  */
+import { isGradEnabled, isTracked } from '@recur/autograd';
 import {
   add, concat, formatShape, gruSequence, hasFusedRnn, linear, lstmSequence, reshape, rnnSequence, scope,
   slice, stack, transpose, type Tensor, zeros,
@@ -187,8 +188,10 @@ export abstract class RecurrentBase extends Module {
     { y: Tensor; hN: Tensor; cN?: Tensor; gates?: Tensor; cells?: Tensor } {
     const wHh = w.wHh.value;
     if (fused) {
-      if (this.mode === 'lstm') return lstmSequence(xProj, wHh, h0, c0, mask!);
-      if (this.mode === 'gru') return gruSequence(xProj, wHh, w.bHh?.value ?? zeros([wHh.shape[0]!], wHh.dtype), h0, mask!);
+      // The backward state (gates, cells) only when a gradient can reach this call, or gates are asked for.
+      const keepState = wantGates || (isGradEnabled() && [xProj, wHh, h0, c0, w.bHh?.value].some((t) => t !== undefined && isTracked(t)));
+      if (this.mode === 'lstm') return lstmSequence(xProj, wHh, h0, c0, mask!, { keepState });
+      if (this.mode === 'gru') return gruSequence(xProj, wHh, w.bHh?.value ?? zeros([wHh.shape[0]!], wHh.dtype), h0, mask!, { keepState });
       return rnnSequence(xProj, wHh, h0, mask!, this.nonlinearity);
     }
     if (this.mode === 'lstm') return lstmSequenceComposite(xProj, wHh, h0, c0, mask, { gates: wantGates });

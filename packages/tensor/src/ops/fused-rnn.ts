@@ -41,15 +41,25 @@ export interface LstmSequenceResult { y: Tensor; hN: Tensor; cN: Tensor; gates: 
 export interface GruSequenceResult { y: Tensor; hN: Tensor; gates: Tensor; hLin: Tensor }
 export interface RnnSequenceResult { y: Tensor; hN: Tensor }
 
+/** Options of the fused forward ops. */
+export interface FusedRnnOptions {
+  /**
+   * Return the per-step state the backward kernel needs (default true). Pass false for inference
+   * (no gradient through this call): backends may then return `gates`/`cells`/`hLin` empty ([0])
+   * and skip writing them.
+   */
+  keepState?: boolean;
+}
+
 /**
  * Fused LSTM time loop (PyTorch gate order i,f,g,o). xProj = x·W_ihᵀ + b_ih + b_hh for all steps.
  *
  * @example
  * const { y, hN, cN } = lstmSequence(xProj, wHh, h0, c0, mask); // y [T,B,H]
  */
-export function lstmSequence(xProj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, mask: Tensor): LstmSequenceResult {
+export function lstmSequence(xProj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor, mask: Tensor, opts: FusedRnnOptions = {}): LstmSequenceResult {
   check('lstmSequence', 4, xProj, wHh, h0, mask);
-  const [y, hN, cN, gates, cells] = ENGINE.dispatch('LSTMSequence', [xProj, wHh, h0, c0, mask], {}) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const [y, hN, cN, gates, cells] = ENGINE.dispatch('LSTMSequence', [xProj, wHh, h0, c0, mask], { keepState: opts.keepState ?? true }) as [Tensor, Tensor, Tensor, Tensor, Tensor];
   return { y, hN, cN, gates, cells };
 }
 
@@ -60,9 +70,9 @@ export function lstmSequence(xProj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor,
  * @example
  * const { y, hN } = gruSequence(xProj, wHh, bHh, h0, mask);
  */
-export function gruSequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, h0: Tensor, mask: Tensor): GruSequenceResult {
+export function gruSequence(xProj: Tensor, wHh: Tensor, bHh: Tensor, h0: Tensor, mask: Tensor, opts: FusedRnnOptions = {}): GruSequenceResult {
   check('gruSequence', 3, xProj, wHh, h0, mask);
-  const [y, hN, gates, hLin] = ENGINE.dispatch('GRUSequence', [xProj, wHh, bHh, h0, mask], {}) as [Tensor, Tensor, Tensor, Tensor];
+  const [y, hN, gates, hLin] = ENGINE.dispatch('GRUSequence', [xProj, wHh, bHh, h0, mask], { keepState: opts.keepState ?? true }) as [Tensor, Tensor, Tensor, Tensor];
   return { y, hN, gates, hLin };
 }
 

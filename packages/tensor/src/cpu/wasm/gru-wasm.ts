@@ -7,7 +7,7 @@ import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
-export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
+export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], keepState = true): TensorInfo[] {
   const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
   const G = 3 * H, BH = B * H;
   const [xProj, wHh, bHh, h0, maskV] = valuesOf(backend, inputs);
@@ -26,7 +26,8 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
       });
     }
     const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
-    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(x, T * B * G, [T, B, G]), o(hLin, T * BH, [T, B, H])];
+    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : backend.out(new Float32Array(0), [0], 'float32'));
+    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), state(x, T * B * G, [T, B, G]), state(hLin, T * BH, [T, B, H])];
   } finally {
     rt.release(mark);
   }

@@ -16,15 +16,16 @@ import { wasmOptimKernels } from './adam-wasm.js';
 import { rnnBackwardWasm, rnnForwardWasm } from './rnn-wasm.js';
 import { wasmRuntime, type WasmRuntime } from './runtime.js';
 
-type Fast = (rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], act: Nonlinearity) => TensorInfo[];
+interface FusedAttrs { nonlinearity?: Nonlinearity; keepState?: boolean }
+type Fast = (rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], attrs: FusedAttrs) => TensorInfo[];
 
 const FAST: Record<string, Fast> = {
-  LSTMSequence: lstmForwardWasm,
-  LSTMSequenceGrad: lstmBackwardWasm,
-  GRUSequence: gruForwardWasm,
-  GRUSequenceGrad: gruBackwardWasm,
-  RNNSequence: rnnForwardWasm,
-  RNNSequenceGrad: rnnBackwardWasm,
+  LSTMSequence: (rt, b, i, a) => lstmForwardWasm(rt, b, i, a.keepState ?? true),
+  LSTMSequenceGrad: (rt, b, i) => lstmBackwardWasm(rt, b, i),
+  GRUSequence: (rt, b, i, a) => gruForwardWasm(rt, b, i, a.keepState ?? true),
+  GRUSequenceGrad: (rt, b, i) => gruBackwardWasm(rt, b, i),
+  RNNSequence: (rt, b, i, a) => rnnForwardWasm(rt, b, i, a.nonlinearity ?? 'tanh'),
+  RNNSequenceGrad: (rt, b, i, a) => rnnBackwardWasm(rt, b, i, a.nonlinearity ?? 'tanh'),
 };
 
 function fused(ref: KernelConfig<string, CpuBackend>): KernelConfig<string, CpuBackend> {
@@ -36,7 +37,7 @@ function fused(ref: KernelConfig<string, CpuBackend>): KernelConfig<string, CpuB
       const x = args.inputs[0]!;
       const rt = x.dtype === 'float32' && x.shape[0]! * x.shape[1]! * x.shape[2]! > 0 ? wasmRuntime() : null;
       if (!rt) return ref.run(args);
-      return fast(rt, args.backend, args.inputs, (args.attrs as { nonlinearity?: Nonlinearity }).nonlinearity ?? 'tanh');
+      return fast(rt, args.backend, args.inputs, args.attrs as FusedAttrs);
     },
   };
 }

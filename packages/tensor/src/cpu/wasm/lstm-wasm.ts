@@ -14,7 +14,7 @@ import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, c0, mask → out: y, hN, cN, gates, cells. */
-export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
+export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], keepState = true): TensorInfo[] {
   const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
   const G = 4 * H, BH = B * H;
   const [xProj, wHh, h0, c0, maskV] = valuesOf(backend, inputs);
@@ -33,7 +33,8 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
       });
     }
     const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
-    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(c, BH, [B, H]), o(g, T * B * G, [T, B, G]), o(cells, T * BH, [T, B, H])];
+    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : backend.out(new Float32Array(0), [0], 'float32'));
+    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(c, BH, [B, H]), state(g, T * B * G, [T, B, G]), state(cells, T * BH, [T, B, H])];
   } finally {
     rt.release(mark);
   }
