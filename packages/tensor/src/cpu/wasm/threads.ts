@@ -108,7 +108,8 @@ export function getNumThreads(): number {
 
 /**
  * Rows per block when a gemm is split by rows: a multiple of every row tile of assembly/gemm.ts
- * (6 and 4 rows, then 1-row leftovers), so that every row keeps its micro-kernel (the 1-row kernel
+ * (6 and 4 rows, then 1-row leftovers, chosen from the row count modulo 6, which a multiple of 12
+ * keeps), so that every row keeps its micro-kernel (the 1-row kernel
  * sums in a different order). Column splits need no such care: each output element is computed
  * the same way whatever column range the call is given.
  */
