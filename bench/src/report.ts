@@ -37,6 +37,16 @@ const TARGETS: Target[] = [
     what: 'W2 with 2 threads ≥ 1.7× faster than 1',
     check: (rs) => { const a = find(rs, 'W2'), b = find(rs, 'W2', undefined, 2); return a && b ? a.ms_median / b.ms_median >= 1.7 : undefined; },
   },
+  {
+    // Flat: the second half of the run peaks within 5 % of the first half (which includes warm-up).
+    what: 'W2 peak RSS flat over 200 steps (--w2-steps 200)',
+    check: (rs) => {
+      const s = find(rs, 'W2')?.peak_rss_mb;
+      if (!s || s.length < 200) return undefined;
+      const half = s.length >> 1;
+      return Math.max(...s.slice(half)) <= 1.05 * Math.max(...s.slice(0, half));
+    },
+  },
 ];
 
 function le(v: number | undefined, limit: number): boolean | undefined {
