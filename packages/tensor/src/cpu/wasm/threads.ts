@@ -154,8 +154,11 @@ export function splitRows(rt: WasmRuntime, rows: number, elements: number, work:
 }
 
 /**
- * C (+)= A·packed(B) over columns [0, n): split across threads by column panels when the product is
- * large enough (by blocks of rows when there are too few panels), else on this thread.
+ * C (+)= A·packed(B) over columns [0, n): split across threads when the product is large enough,
+ * else on this thread. The split goes along the longer side (rows in blocks of GEMM_ROW_UNIT, or
+ * column panels), so each part streams the smaller operand again, and into up to 4 parts per
+ * thread: parts are claimed as threads come free, so a thread slowed by other work (V8's GC and
+ * compiler threads share these cores) takes fewer parts instead of holding the others up.
  */
 export function parallelGemm(
   rt: WasmRuntime, m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number,
@@ -164,14 +167,17 @@ export function parallelGemm(
   const acc = accumulate ? 1 : 0;
   const p = m * n * k >= MIN_PARALLEL_MACS ? poolFor(rt) : null;
   const panels = Math.ceil(n / 8);
-  if (p && panels >= 2 * p.size) {
+  const rowBlocks = Math.floor(m / GEMM_ROW_UNIT);
+  const byRows = rowBlocks >= 2 && (m >= n || panels < 2);
+  if (p && !byRows && panels >= 2) {
+    const parts = Math.min(p.maxParts, panels >> 1);
     splits++;
-    p.run(p.size, (part, exec) => {
-      const [j0, j1] = range(part, p.size, panels, 1);
+    p.run(parts, (part, exec) => {
+      const [j0, j1] = range(part, parts, panels, 1);
       exec('gemm', m, n, k, a, lda, pb, c, ldc, acc, j0 * 8, Math.min(n, j1 * 8));
     });
-  } else if (p && m >= 2 * GEMM_ROW_UNIT) {
-    const parts = Math.min(p.size, Math.floor(m / GEMM_ROW_UNIT));
+  } else if (p && rowBlocks >= 2) {
+    const parts = Math.min(p.maxParts, rowBlocks);
     splits++;
     p.run(parts, (part, exec) => {
       const [r0, r1] = range(part, parts, m, GEMM_ROW_UNIT);
