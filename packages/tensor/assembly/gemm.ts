@@ -269,21 +269,3 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, pb: usize, c: u
     }
   }
 }
-
-/** Largest |x| over n floats; NaN when any is NaN (f32x4.max propagates NaN). */
-export function maxAbs(p: usize, n: i32): f32 {
-  let m = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    m = f32x4.max(m, f32x4.abs(v128.load(p)));
-    p += 16;
-  }
-  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
-  for (; i < n; i++) {
-    const v = abs(load<f32>(p));
-    if (v != v) return v;
-    r = max(r, v);
-    p += 4;
-  }
-  return r;
-}

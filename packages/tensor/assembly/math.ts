@@ -150,28 +150,39 @@ export function colSum(x: usize, rows: i32, cols: i32, out: usize): void {
 }
 
 /**
- * flushDenormals and the largest magnitude in one pass (NaN when any value is NaN): the gemm
- * inputs' check against huge values, without a second walk over them.
+ * Largest |x| over n floats at p (NaN when any is NaN); with `flush`, also flushDenormals in the
+ * same pass (the gemm inputs' range check). pmax is one instruction (NaN-propagating max is ~7);
+ * NaN lanes are caught by a separate mask instead.
  */
-export function flushMaxAbs(p: usize, n: i32): f32 {
+@inline function absMax(p: usize, n: i32, flush: bool): f32 {
   const thr = v128.load32_splat(FLUSH_AT);
   let m = f32x4.splat(0), nan = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(p), a = f32x4.abs(v);
-    v128.store(p, v128.andnot(v, f32x4.lt(a, thr)));
-    m = f32x4.pmax(m, a); // one instruction; NaN lanes are caught by `nan` instead
+    if (flush) v128.store(p, v128.andnot(v, f32x4.lt(a, thr)));
+    m = f32x4.pmax(m, a);
     nan = v128.or(nan, f32x4.ne(v, v));
     p += 16;
   }
   if (v128.any_true(nan)) return NaN;
   let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
   for (; i < n; i++) {
-    const v = load<f32>(p), a = abs(v);
+    const a = abs(load<f32>(p));
     if (a != a) return a;
-    if (a < load<f32>(FLUSH_AT)) store<f32>(p, 0);
+    if (flush && a < load<f32>(FLUSH_AT)) store<f32>(p, 0);
     r = max(r, a);
     p += 4;
   }
   return r;
+}
+
+/** Largest |x| over n floats (NaN when any is NaN). */
+export function maxAbs(p: usize, n: i32): f32 {
+  return absMax(p, n, false);
+}
+
+/** flushDenormals and maxAbs in one pass. */
+export function flushMaxAbs(p: usize, n: i32): f32 {
+  return absMax(p, n, true);
 }

@@ -9,13 +9,16 @@ export function registerMatMulGrads(): void {
     return batch === 1 && g.shape[0] !== 1 ? sum(g, 0, true) : g;
   }
 
+  /** Two-operand products: each operand's gradient needs the other operand. */
+  const saveOther = (needs: readonly boolean[]) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] });
+
   // C = op(A)·op(B):
   //   plain:   dA = dC·Bᵀ      dB = Aᵀ·dC
   //   tA:      dA = B·dCᵀ      dB = A·dC
   //   tB:      dA = dC·B       dB = dCᵀ·A
   //   tA, tB:  dA = Bᵀ·dCᵀ     dB = dCᵀ·Aᵀ
   defineGrad('BatchMatMul', {
-    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    save: saveOther,
     backward: ([dc], s) => {
       const { transposeA: ta, transposeB: tb } = s.attrs as { transposeA: boolean; transposeB: boolean };
       const a = s.inputs[0]!, b = s.inputs[1]!;
@@ -34,7 +37,7 @@ export function registerMatMulGrads(): void {
 
   // y = x·wᵀ + b:  dx = dy·w   dw = dyᵀ·x   db = Σ_rows dy
   defineGrad('Linear', {
-    save: (needs) => ({ inputs: [...(needs[1] ? [0] : []), ...(needs[0] ? [1] : [])] }),
+    save: saveOther,
     backward: ([dy], s) => [
       () => matMul(dy!, s.inputs[1]!),
       () => matMul(dy!, s.inputs[0]!, { transposeA: true }),

@@ -21,9 +21,9 @@ type Fast = (rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[]
 
 const FAST: Record<string, Fast> = {
   LSTMSequence: (rt, b, i, a) => lstmForwardWasm(rt, b, i, a.keepState ?? true),
-  LSTMSequenceGrad: (rt, b, i) => lstmBackwardWasm(rt, b, i),
+  LSTMSequenceGrad: lstmBackwardWasm,
   GRUSequence: (rt, b, i, a) => gruForwardWasm(rt, b, i, a.keepState ?? true),
-  GRUSequenceGrad: (rt, b, i) => gruBackwardWasm(rt, b, i),
+  GRUSequenceGrad: gruBackwardWasm,
   RNNSequence: (rt, b, i, a) => rnnForwardWasm(rt, b, i, a.nonlinearity ?? 'tanh'),
   RNNSequenceGrad: (rt, b, i, a) => rnnBackwardWasm(rt, b, i, a.nonlinearity ?? 'tanh'),
 };
