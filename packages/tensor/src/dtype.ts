@@ -6,6 +6,8 @@ export type TypedArray = Float32Array | Int32Array | Uint8Array | Float64Array;
 /** Nested JS arrays accepted by `tensor()` and returned by `array()`. */
 export type NestedArray = number | boolean | NestedArray[];
 
+import { takeArray } from './cpu/storage-pool.js';
+
 const CTORS = {
   float32: Float32Array,
   int32: Int32Array,
@@ -15,7 +17,12 @@ const CTORS = {
 
 /** Allocates a zero-filled typed array for `dtype`. */
 export function allocFor(dtype: DType, size: number): TypedArray {
-  return new CTORS[dtype](size);
+  return takeArray(CTORS[dtype], size, true);
+}
+
+/** Like `allocFor` but the contents are unspecified: for outputs the caller overwrites entirely. */
+export function allocUninit(dtype: DType, size: number): TypedArray {
+  return takeArray(CTORS[dtype], size, false);
 }
 
 /** Bytes per element (bool is one byte on the CPU; GPU backends account their own storage). */

@@ -31,7 +31,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   const shapes: Array<[number, number, number, number, number]> = [
-    // [batchA, batchB, m, k, n]: edges of the 6- and 4-row and 8-column tiles, k around the 4-step
+    // [batchA, batchB, m, k, n]: edges of the 4-row and 8-column tiles and the 1-row tail, k around the 4-step
     // unrolling and past one 256 block.
     [1, 1, 1, 1, 1], [1, 1, 7, 9, 13], [1, 1, 33, 65, 17], [2, 2, 5, 300, 9], [3, 1, 6, 31, 64],
     [1, 3, 4, 8, 8], [1, 1, 64, 513, 40], [1, 1, 11, 3, 8], [1, 1, 12, 6, 9], [1, 1, 17, 257, 31],

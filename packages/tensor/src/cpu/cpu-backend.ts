@@ -1,6 +1,12 @@
 /** The CPU backend's storage: typed arrays with reference counts (reshape shares storage). */
 import type { Backend, BackendMemory, DataId, TensorInfo } from '../backend.js';
-import { type DType, type TypedArray, allocFor } from '../dtype.js';
+import { type DType, type TypedArray, allocFor, allocUninit } from '../dtype.js';
+import { giveArray } from './storage-pool.js';
+
+// Arrays some CpuData currently owns: a second adopt of the same array (a kernel returning its
+// input) marks it shared, and shared arrays never go back to the pool.
+const owned = new WeakSet<TypedArray>();
+const shared = new WeakSet<TypedArray>();
 
 class CpuData {
   refs = 1;
@@ -14,7 +20,7 @@ export class CpuBackend implements Backend {
   private buffers = 0;
 
   write(values: TypedArray, _shape: readonly number[], dtype: DType): DataId {
-    const copy = allocFor(dtype, values.length);
+    const copy = allocUninit(dtype, values.length);
     copy.set(values);
     return this.adopt(copy);
   }
@@ -23,6 +29,8 @@ export class CpuBackend implements Backend {
   adopt(values: TypedArray): DataId {
     this.bytes += values.byteLength;
     this.buffers++;
+    if (owned.has(values)) shared.add(values);
+    else owned.add(values);
     return new CpuData(values);
   }
 
@@ -44,7 +52,7 @@ export class CpuBackend implements Backend {
 
   readSync(id: DataId, dtype: DType): TypedArray {
     const v = this.values(id);
-    const copy = allocFor(dtype, v.length);
+    const copy = allocUninit(dtype, v.length);
     copy.set(v);
     return copy;
   }
@@ -58,7 +66,12 @@ export class CpuBackend implements Backend {
     if (--d.refs > 0 || !d.values) return false;
     this.bytes -= d.values.byteLength;
     this.buffers--;
+    const v = d.values;
     d.values = null;
+    if (!shared.has(v)) {
+      owned.delete(v);
+      giveArray(v);
+    }
     return true;
   }
 

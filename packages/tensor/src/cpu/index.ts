@@ -16,6 +16,7 @@ export { matMulImpl } from './matmul.js';
 export { binaryImpl, unaryImpl, walkBroadcast } from './elementwise.js';
 export { reduceImpl, reducedShape } from './reduce.js';
 export { fastCpuKernels, getNumThreads, setCpuSimd, setNumThreads, type WasmVariant } from './wasm/index.js';
+export { emptyCpuCache, pooledBytes } from './storage-pool.js';
 
 /**
  * The CPU reference kernels (primitives, the fused recurrent layers and the fused Adam step) in

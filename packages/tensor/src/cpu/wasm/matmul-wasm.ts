@@ -16,16 +16,15 @@ const reference = matmulKernels[0]!;
 const LIMIT = 1e15;
 
 /**
- * C [m×n] = op(A)·op(B) on arena pointers: A is m×k (or k×m when transA; then `scratch` holds m·k
- * floats for its transpose), B is k×n (or n×k when transB). Packs B into `pb` unless `packed`.
+ * C [m×n] = op(A)·op(B) on arena pointers: A is m×k (or k×m when transA), B is k×n (or n×k when
+ * transB). Packs B into `pb` unless `packed`.
  */
 export function gemmPtr(
   rt: WasmRuntime, m: number, n: number, k: number, a: number, transA: boolean, b: number, transB: boolean,
-  c: number, pb: number, scratch = 0, packed = false,
+  c: number, pb: number, packed = false,
 ): void {
   if (!packed) rt.x.packB(b, transB ? k : n, transB ? 1 : 0, k, n, pb);
-  if (transA) rt.x.transpose(a, k, m, scratch);
-  parallelGemm(rt, m, n, k, transA ? scratch : a, k, pb, c, n, false);
+  parallelGemm(rt, m, n, k, a, transA ? m : k, pb, c, n, false, transA);
 }
 
 function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
@@ -43,10 +42,9 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
     if (!(aMax <= LIMIT && bMax <= LIMIT)) return reference.run(args as never);
     const pb = rt.alloc(rt.x.packedSize(k, n));
     const c = rt.alloc(batch * m * n);
-    const scratch = attrs.transposeA ? rt.alloc(m * k) : 0;
     for (let i = 0; i < batch; i++) {
       const aOff = (ba === 1 ? 0 : i) * m * k * 4, bOff = (bb === 1 ? 0 : i) * k * n * 4;
-      gemmPtr(rt, m, n, k, ap + aOff, attrs.transposeA, bp + bOff, attrs.transposeB, c + i * m * n * 4, pb, scratch, i > 0 && bb === 1);
+      gemmPtr(rt, m, n, k, ap + aOff, attrs.transposeA, bp + bOff, attrs.transposeB, c + i * m * n * 4, pb, i > 0 && bb === 1);
     }
     return [backend.out(rt.take(c, batch * m * n), [batch, m, n], 'float32')];
   } finally {

@@ -3,6 +3,7 @@
  * manages their memory as an arena: kernels take a mark, allocate, and release the mark when done,
  * so the memory grows to the largest call and is then reused with no allocation per call.
  */
+import { allocUninit } from '../../dtype.js';
 import * as blobs from './kernels.generated.js';
 import { enableRelaxedSimdInNode } from './relaxed-flag.js';
 
@@ -10,9 +11,9 @@ import { enableRelaxedSimdInNode } from './relaxed-flag.js';
 export interface WasmExports {
   packedSize(k: number, n: number): number;
   packB(b: number, ldb: number, transB: number, k: number, n: number, dst: number): void;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
-  gemm(m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number,
-    accumulate: number, n0: number, n1: number): void;
+  packedASize(): number;
+  gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, pb: number, c: number, ldc: number,
+    accumulate: number, n0: number, n1: number, pa: number): void;
   maxAbs(p: number, n: number): number;
   flushMaxAbs(p: number, n: number): number;
   flushDenormals(p: number, n: number): void;
@@ -133,7 +134,9 @@ export class WasmRuntime {
 
   /** A float32 copy of `floats` values at byte offset `p`. */
   take(p: number, floats: number): Float32Array {
-    return this.f32().slice(p >> 2, (p >> 2) + floats);
+    const out = allocUninit('float32', floats) as Float32Array;
+    out.set(this.f32().subarray(p >> 2, (p >> 2) + floats));
+    return out;
   }
 }
 

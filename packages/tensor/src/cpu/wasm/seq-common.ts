@@ -44,9 +44,7 @@ export function packPlain(rt: WasmRuntime, w: number, G: number, H: number): num
 export function weightGrad(rt: WasmRuntime, dz: number, hPrev: number, rows: number, G: number, H: number): Float32Array {
   const pb = rt.alloc(rt.x.packedSize(rows, H));
   rt.x.packB(hPrev, H, 0, rows, H, pb);
-  const dzT = rt.alloc(rows * G);
-  rt.x.transpose(dz, rows, G, dzT);
   const dw = rt.alloc(G * H);
-  parallelGemm(rt, G, H, rows, dzT, rows, pb, dw, H, false);
+  parallelGemm(rt, G, H, rows, dz, G, pb, dw, H, false, true); // dz read as its transpose while packing
   return rt.take(dw, G * H);
 }

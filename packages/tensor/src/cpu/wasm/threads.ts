@@ -154,36 +154,45 @@ export function splitRows(rt: WasmRuntime, rows: number, elements: number, work:
 }
 
 /**
- * C (+)= A·packed(B) over columns [0, n): split across threads when the product is large enough,
- * else on this thread. The split goes along the longer side (rows in blocks of GEMM_ROW_UNIT, or
- * column panels), so each part streams the smaller operand again, and into up to 4 parts per
- * thread: parts are claimed as threads come free, so a thread slowed by other work (V8's GC and
- * compiler threads share these cores) takes fewer parts instead of holding the others up.
+ * C (+)= op(A)·packed(B) over columns [0, n): split across threads when the product is large enough,
+ * else on this thread. op(A) is A [m,k] (leading dimension lda), or Aᵀ when `transA` (A stored
+ * [k,m]). The split goes along the longer side (rows in blocks of GEMM_ROW_UNIT, or column panels),
+ * so each part streams the smaller operand again, and into up to 4 parts per thread: parts are
+ * claimed as threads come free, so a thread slowed by other work (V8's GC and compiler threads
+ * share these cores) takes fewer parts instead of holding the others up. Each part gets its own
+ * scratch for packed rows of A.
  */
 export function parallelGemm(
   rt: WasmRuntime, m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number,
-  accumulate: boolean,
+  accumulate: boolean, transA = false,
 ): void {
-  const acc = accumulate ? 1 : 0;
+  const acc = accumulate ? 1 : 0, ta = transA ? 1 : 0;
   const p = m * n * k >= MIN_PARALLEL_MACS ? poolFor(rt) : null;
   const panels = Math.ceil(n / 8);
   const rowBlocks = Math.floor(m / GEMM_ROW_UNIT);
   const byRows = rowBlocks >= 2 && (m >= n || panels < 2);
-  if (p && !byRows && panels >= 2) {
-    const parts = Math.min(p.maxParts, panels >> 1);
-    splits++;
-    p.run(parts, (part, exec) => {
-      const [j0, j1] = range(part, parts, panels, 1);
-      exec('gemm', m, n, k, a, lda, pb, c, ldc, acc, j0 * 8, Math.min(n, j1 * 8));
-    });
-  } else if (p && rowBlocks >= 2) {
-    const parts = Math.min(p.maxParts, rowBlocks);
-    splits++;
-    p.run(parts, (part, exec) => {
-      const [r0, r1] = range(part, parts, m, GEMM_ROW_UNIT);
-      exec('gemm', r1 - r0, n, k, a + r0 * lda * 4, lda, pb, c + r0 * ldc * 4, ldc, acc, 0, n);
-    });
-  } else {
-    rt.x.gemm(m, n, k, a, lda, pb, c, ldc, acc, 0, n);
+  const parts = !p ? 1 : !byRows && panels >= 2 ? Math.min(p.maxParts, panels >> 1) : rowBlocks >= 2 ? Math.min(p.maxParts, rowBlocks) : 1;
+  const mark = rt.mark();
+  try {
+    const paSize = rt.x.packedASize() * 4;
+    const pa = rt.alloc((paSize >> 2) * parts);
+    if (p && parts > 1 && !byRows) {
+      splits++;
+      p.run(parts, (part, exec) => {
+        const [j0, j1] = range(part, parts, panels, 1);
+        exec('gemm', m, n, k, a, lda, ta, pb, c, ldc, acc, j0 * 8, Math.min(n, j1 * 8), pa + part * paSize);
+      });
+    } else if (p && parts > 1) {
+      splits++;
+      p.run(parts, (part, exec) => {
+        const [r0, r1] = range(part, parts, m, GEMM_ROW_UNIT);
+        const aOff = transA ? r0 * 4 : r0 * lda * 4;
+        exec('gemm', r1 - r0, n, k, a + aOff, lda, ta, pb, c + r0 * ldc * 4, ldc, acc, 0, n, pa + part * paSize);
+      });
+    } else {
+      rt.x.gemm(m, n, k, a, lda, ta, pb, c, ldc, acc, 0, n, pa);
+    }
+  } finally {
+    rt.release(mark);
   }
 }

@@ -1,0 +1,80 @@
+/** The CPU storage pool: released arrays are reused, zeroed where callers expect zeros, never shared. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CpuBackend, emptyCpuCache, full, matMul, ones, pooledBytes, reshape, tensor, zeros } from '../src/index.js';
+
+const N = 1 << 16; // 256 KiB of float32: above the pool's minimum size
+const LIMIT = 256 * 2 ** 20;
+
+afterEach(() => emptyCpuCache(LIMIT));
+
+describe('CPU storage pool', () => {
+  it('reuses a released array and zero-fills it for ops that expect zeros', () => {
+    emptyCpuCache(LIMIT);
+    const a = full([N], 7);
+    a.dispose();
+    expect(pooledBytes()).toBe(N * 4);
+    const z = zeros([N]);
+    expect(pooledBytes()).toBe(0); // taken from the pool…
+    expect(z.dataSync().every((v) => v === 0)).toBe(true); // …and cleared
+    z.dispose();
+  });
+
+  it('never changes arrays handed to the user', () => {
+    emptyCpuCache(LIMIT);
+    const a = ones([N]);
+    const read = a.dataSync();
+    a.dispose();
+    const b = full([N], 3);
+    expect(read.every((v) => v === 1)).toBe(true);
+    expect(b.dataSync().every((v) => v === 3)).toBe(true);
+    b.dispose();
+  });
+
+  it('keeps storage shared by reshape until the last view is gone', () => {
+    emptyCpuCache(LIMIT);
+    const a = full([N], 2);
+    const r = reshape(a, [N / 4, 4]);
+    a.dispose();
+    expect(pooledBytes()).toBe(0);
+    const other = full([N], 5);
+    expect(r.dataSync().every((v) => v === 2)).toBe(true);
+    r.dispose();
+    other.dispose();
+    expect(pooledBytes()).toBe(2 * N * 4);
+  });
+
+  it('does not pool an array two storages adopted, nor views and small arrays', () => {
+    emptyCpuCache(LIMIT);
+    const be = new CpuBackend();
+    const arr = new Float32Array(N);
+    const id1 = be.adopt(arr), id2 = be.adopt(arr);
+    be.release(id1);
+    be.release(id2);
+    const big = new Float32Array(2 * N);
+    be.release(be.adopt(big.subarray(0, N)));
+    be.release(be.adopt(new Float32Array(16)));
+    expect(pooledBytes()).toBe(0);
+  });
+
+  it('evicts the least recently released arrays past its limit, and 0 turns it off', () => {
+    emptyCpuCache(3 * N * 4);
+    const ts = [1, 2, 3, 4].map((v) => full([N], v));
+    for (const t of ts) t.dispose();
+    expect(pooledBytes()).toBe(3 * N * 4);
+    emptyCpuCache(0);
+    full([N], 1).dispose();
+    expect(pooledBytes()).toBe(0);
+  });
+
+  it('gives products the same values with recycled output storage', () => {
+    emptyCpuCache(LIMIT);
+    const a = tensor(Float32Array.from({ length: 256 * 256 }, (_, i) => (i % 13) - 6), [256, 256]);
+    const first = matMul(a, a);
+    const want = first.dataSync();
+    first.dispose();
+    const again = matMul(a, a);
+    expect(again.dataSync()).toEqual(want);
+    again.dispose();
+    a.dispose();
+  });
+});
