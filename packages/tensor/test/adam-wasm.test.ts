@@ -43,4 +43,9 @@ describe('WebAssembly AdamUpdate', () => {
       expect(run('auto', opts, 1003)).toEqual(run('off', opts, 1003));
     });
   }
+
+  it('the same bits over several passes (2.5 chunks of 16384, the embedding-sized path)', () => {
+    const opts = { weightDecay: 0.1, decoupled: true };
+    expect(run('auto', opts, 2 * 16384 + 8195)).toEqual(run('off', opts, 2 * 16384 + 8195));
+  });
 });

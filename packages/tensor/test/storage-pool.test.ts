@@ -1,6 +1,9 @@
 /** The CPU storage pool: released arrays are reused, zeroed where callers expect zeros, never shared. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CpuBackend, emptyCpuCache, full, matMul, ones, pooledBytes, reshape, tensor, zeros } from '../src/index.js';
+import {
+  CpuBackend, add, emptyCpuCache, exp, full, gather, matMul, mul, neg, ones, pooledBytes, randomNormal, randomUniform, reshape,
+  less, scope, tensor, where, zeros, type Tensor,
+} from '../src/index.js';
 
 const N = 1 << 16; // 256 KiB of float32: above the pool's minimum size
 const LIMIT = 256 * 2 ** 20;
@@ -77,4 +80,31 @@ describe('CPU storage pool', () => {
     again.dispose();
     a.dispose();
   });
+
+  // Kernels that take uninitialised pooled storage must write every element: poison the pool with
+  // NaN-filled arrays of the output's size first, then look for NaN in the result.
+  const R = 256, C = 256; // R·C floats = 256 KiB
+  const cases: Array<[string, () => Tensor]> = [
+    ['fill', () => full([R, C], 2)],
+    ['randomUniform', () => randomUniform([R, C], 0, 1, { seed: 3 })],
+    ['randomNormal', () => randomNormal([R, C], 0, 1, { seed: 3 })],
+    ['add (same shape)', () => add(ones([R, C]), ones([R, C]))],
+    ['mul (scalar)', () => mul(ones([R, C]), 3)],
+    ['add (row broadcast)', () => add(ones([R, C]), ones([C]))],
+    ['add (column broadcast, strided)', () => add(ones([R, 1]), ones([1, C]))],
+    ['neg, exp (unary)', () => exp(neg(ones([R, C])))],
+    ['where', () => where(less(randomUniform([R, C], 0, 1, { seed: 5 }), 0.5), ones([R, C]), 0)],
+    ['gather', () => gather(ones([R, C]), tensor(Int32Array.from({ length: R }, (_, i) => R - 1 - i), [R], 'int32'), 0)],
+  ];
+  for (const [name, make] of cases) {
+    it(`${name} overwrites every element of recycled storage`, () => {
+      emptyCpuCache(LIMIT);
+      const poison = Array.from({ length: 6 }, () => full([R, C], NaN));
+      for (const t of poison) t.dispose();
+      expect(pooledBytes()).toBe(6 * R * C * 4);
+      const t = scope(make); // inputs made inside are disposed, the result kept
+      expect(t.dataSync().some((v) => Number.isNaN(v))).toBe(false);
+      t.dispose();
+    });
+  }
 });

@@ -5,7 +5,7 @@
  * bit-identical; other broadcast patterns run planned strided loops (`fast-binary-strided.ts`).
  */
 import type { TensorInfo } from '../backend.js';
-import { allocFor, type TypedArray } from '../dtype.js';
+import { allocUninit, type TypedArray } from '../dtype.js';
 import type { KernelArgs, KernelConfig } from '../registry.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import type { CpuBackend } from './cpu-backend.js';
@@ -77,7 +77,7 @@ function binary(name: string): Cfg {
       const full = (t: TensorInfo) => sizeOf(t.shape) === n;
       const mode = full(a!) && full(b!) ? 0 : bv.length === 1 && full(a!) ? 1 : av.length === 1 && full(b!) ? 2
         : full(a!) && isSuffix(a!.shape, b!.shape) ? 3 : full(b!) && isSuffix(b!.shape, a!.shape) ? 4 : -1;
-      const out = allocFor(a!.dtype, n) as Arr;
+      const out = allocUninit(a!.dtype, n) as Arr; // every element is written below
       if (n === 0) return [backend.out(out as TypedArray, shape, a!.dtype)];
       if (mode < 0) binaryStrided(name, av, a!.shape, bv, b!.shape, shape, out);
       else f(av, bv, out, n, mode);
@@ -105,7 +105,7 @@ function unary(name: string): Cfg {
       const x = args.inputs[0]!;
       if (x.dtype !== 'float32' && x.dtype !== 'float64') return ref.run(args);
       const v = args.backend.values(x.dataId) as Arr;
-      const out = allocFor(x.dtype, v.length) as Arr;
+      const out = allocUninit(x.dtype, v.length) as Arr;
       f(v, out);
       return [args.backend.out(out as TypedArray, x.shape, x.dtype)];
     },

@@ -5,7 +5,7 @@
  * Every output element is the same value the reference kernel picks or computes, for every dtype.
  */
 import type { TensorInfo } from '../backend.js';
-import { allocFor, type TypedArray } from '../dtype.js';
+import { allocUninit, type TypedArray } from '../dtype.js';
 import type { KernelArgs, KernelConfig } from '../registry.js';
 import { broadcastShapes, sizeOf } from '../shape.js';
 import { forEachRun, planBroadcast } from './broadcast-plan.js';
@@ -66,7 +66,7 @@ export function whereFast(args: Args): TensorInfo[] {
   const { inputs: [c, a, b], backend } = args;
   const shape = broadcastShapes('where', broadcastShapes('where', c!.shape, a!.shape), b!.shape);
   const n = sizeOf(shape);
-  const out = allocFor(a!.dtype, n);
+  const out = allocUninit(a!.dtype, n); // every element is written below
   if (n > 0) {
     const cv = backend.values(c!.dataId) as Uint8Array;
     const av = backend.values(a!.dataId), bv = backend.values(b!.dataId);

@@ -1,6 +1,6 @@
 /** CPU Gather / ScatterAdd along an axis (Embedding lookups and their gradient). */
 import type { KernelConfig } from '../registry.js';
-import { allocFor } from '../dtype.js';
+import { allocFor, allocUninit } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import type { CpuBackend } from './cpu-backend.js';
 
@@ -15,7 +15,7 @@ const gather: KernelConfig<'Gather', CpuBackend> = {
     const outer = sizeOf(x!.shape.slice(0, axis));
     const inner = sizeOf(x!.shape.slice(axis + 1));
     const outShape = [...x!.shape.slice(0, axis), ...indices!.shape, ...x!.shape.slice(axis + 1)];
-    const out = allocFor(x!.dtype, sizeOf(outShape));
+    const out = allocUninit(x!.dtype, sizeOf(outShape)); // every element is copied below
     for (let j = 0; j < idx.length; j++) {
       const k = idx[j]!;
       if (k < 0 || k >= n) throw new Error(`gather: index ${k} at position ${j} is out of range [0, ${n})`);
