@@ -4,3 +4,4 @@ export { packedSize, packedASize, packB, gemm } from './gemm';
 export { selectRows, colSum, flushDenormals, flushMaxAbs, maxAbs, setFlushBelow } from './math';
 export { lstmForward, lstmBackward, gruForward, gruBackward, addRowsMasked, rnnForward, rnnBackward } from './cells';
 export { adamStep } from './optim';
+export { dropout } from './random';

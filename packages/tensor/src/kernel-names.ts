@@ -98,6 +98,18 @@ export const RNNSequenceGrad = 'RNNSequenceGrad';
 export const Linear = 'Linear';
 /** Optional fused optimizer kernel: one Adam/AdamW step for one parameter (see `adamUpdate`). */
 export const AdamUpdate = 'AdamUpdate';
+/** Optional fused inverted dropout (see `dropout`); without it the op runs its composite. */
+export const Dropout = 'Dropout';
+
+/**
+ * Element i is kept when uniformAt(seed, offset + i) < fround(1 − p), then scaled by
+ * fround(1 / (1 − p)); dropped elements are 0. The gradient is the same kernel on dy.
+ */
+export interface DropoutAttrs {
+  p: number;
+  seed: number;
+  offset: number;
+}
 
 /**
  * Hyperparameters of one Adam/AdamW step (PyTorch 1.13 `torch.optim.Adam`/`AdamW`). The first
@@ -139,6 +151,8 @@ export interface FusedKernelSpecs {
   /** in: param, grad, expAvg, expAvgSq[, maxExpAvgSq if amsgrad], all one shape and float dtype
    *  out: param, expAvg, expAvgSq[, maxExpAvgSq] (fresh tensors; the inputs are untouched) */
   AdamUpdate: AdamUpdateAttrs;
+  /** in: x (float) → out: x with elements dropped and the rest scaled (DropoutAttrs) */
+  Dropout: DropoutAttrs;
 }
 
 /** Kernels with no gradient (outputs are indices, booleans, or fresh data). */

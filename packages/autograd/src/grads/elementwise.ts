@@ -1,7 +1,7 @@
 /** Gradient rules for unary and binary elementwise kernels, where and cast. */
 import {
   cast, div, equal, greater, less, log, mul, neg, sub, where, zerosLike, pow, square, scope,
-  type Tensor,
+  runKernel, type Tensor,
 } from '@recur/tensor';
 import { defineGrad } from '../grad-registry.js';
 import { unbroadcast } from '../unbroadcast.js';
@@ -113,4 +113,8 @@ export function registerElementwiseGrads(): void {
         : undefined,
     ],
   });
+
+  // Inverted dropout: dx = dy where kept, scaled; the same kernel with the same counters recomputes
+  // the mask on dy (nothing saved).
+  defineGrad('Dropout', { backward: ([dy], s) => [() => runKernel('Dropout', [dy!], s.attrs)[0]!] });
 }

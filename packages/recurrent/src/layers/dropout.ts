@@ -1,5 +1,5 @@
 /** Dropout: PyTorch's inverted dropout, identity in eval mode. */
-import { less, mul, randomUniform, scope, type Tensor, where, zerosLike } from '@recur/tensor';
+import { dropout as dropoutOp, mul, scope, type Tensor, zerosLike } from '@recur/tensor';
 import { Module } from '../module.js';
 
 export interface DropoutOptions {
@@ -38,9 +38,7 @@ export class Dropout extends Module {
 /** Functional dropout (`training` false or p = 0 returns `x` itself). */
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
   if (!training || p === 0) return x;
-  return scope(() => {
-    if (p === 1) return mul(x, zerosLike(x));
-    const keepMask = less(randomUniform(x.shape, 0, 1, { dtype: x.dtype }), 1 - p);
-    return where(keepMask, mul(x, 1 / (1 - p)), 0);
-  });
+  // One fused kernel where the backend has it (the same mask as where/less/randomUniform would draw).
+  if (p === 1) return scope(() => mul(x, zerosLike(x)));
+  return dropoutOp(x, p);
 }

@@ -8,6 +8,7 @@ import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
 import { movementKernels } from './movement.js';
 import { optimKernels } from './optim.js';
+import { dropoutKernel } from './dropout.js';
 import { reduceKernels } from './reduce.js';
 import { fastCpuKernels } from './wasm/index.js';
 
@@ -25,7 +26,7 @@ export { emptyCpuCache, pooledBytes } from './storage-pool.js';
  */
 export const cpuKernels: KernelConfig<string, CpuBackend>[] = [
   ...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...movementKernels, ...indexingKernels,
-  ...creationKernels, ...fusedRnnKernels, ...optimKernels,
+  ...creationKernels, ...fusedRnnKernels, ...optimKernels, dropoutKernel as KernelConfig<string, CpuBackend>,
 ];
 
 /**

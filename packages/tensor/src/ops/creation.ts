@@ -4,6 +4,7 @@ import { ENGINE } from '../engine.js';
 import { assertShape, fmt, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { run1 } from './op-utils.js';
+import { streamFor } from './random-stream.js';
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = [];
@@ -99,12 +100,6 @@ export interface RandomOptions {
   dtype?: DType;
 }
 
-function streamFor(size: number, seed?: number): { seed: number; offset: number } {
-  if (seed !== undefined) return { seed: seed >>> 0, offset: 0 };
-  const offset = ENGINE.randomCounter;
-  ENGINE.randomCounter += size;
-  return { seed: ENGINE.seed, offset };
-}
 
 /**
  * Uniform samples in [low, high) from the counter-based stream (same numbers on every backend).

@@ -13,6 +13,7 @@ import { gruBackwardWasm, gruForwardWasm } from './gru-wasm.js';
 import { lstmBackwardWasm, lstmForwardWasm } from './lstm-wasm.js';
 import { wasmMatmulKernels } from './matmul-wasm.js';
 import { wasmOptimKernels } from './adam-wasm.js';
+import { wasmDropoutKernels } from './dropout-wasm.js';
 import { rnnBackwardWasm, rnnForwardWasm } from './rnn-wasm.js';
 import { wasmRuntime, type WasmRuntime } from './runtime.js';
 
@@ -47,6 +48,7 @@ export const fastCpuKernels: KernelConfig<string, CpuBackend>[] = [
   ...fastElementwiseKernels,
   ...wasmMatmulKernels,
   ...wasmOptimKernels,
+  ...wasmDropoutKernels,
   ...fusedRnnKernels.map(fused),
 ];
 

@@ -18,6 +18,7 @@ export interface WasmExports {
   flushMaxAbs(p: number, n: number): number;
   flushDenormals(p: number, n: number): void;
   setFlushBelow(x: number): void;
+  dropout(x: number, out: number, n: number, seed: number, offset: number, keep: number, scaleBits: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, mode: number, b1: number, c1: number, b2: number,
     c2: number, bc2: number, eps: number, ns: number, dm: number, l2: number): void;
   selectRows(dst: number, src: number, mask: number, rows: number, cols: number): void;

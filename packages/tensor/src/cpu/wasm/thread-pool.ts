@@ -20,7 +20,7 @@ export type Exec = (name: KernelName, ...args: number[]) => void;
 
 /** Kernels a job may call, by index in the control block. */
 const NAMES: KernelName[] = ['gemm', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward', 'addRowsMasked',
-  'rnnForward', 'rnnBackward', 'selectRows', 'colSum', 'flushDenormals'];
+  'rnnForward', 'rnnBackward', 'selectRows', 'colSum', 'flushDenormals', 'dropout'];
 const INDEX = new Map(NAMES.map((n, i) => [n, i]));
 
 // Control block (int32): job generation, parts in the job, parts done, workers started, first
