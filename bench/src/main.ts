@@ -4,7 +4,9 @@
  * PyTorch via /usr/bin/python3 when it has torch), each in its own process with one thread, prints
  * medians and Recur/peer ratios measured in this run, and writes bench-results.json at the
  * repository root. `--threads` lists Recur's thread counts (default 1); W2 also runs with 2 threads,
- * for the issue's two-thread target.
+ * for the issue's two-thread target. Threaded training rows alternate their steps with one-thread
+ * steps in the same process, and their speed-up is taken from those pairs (this host's speed drifts
+ * by ±30 % over minutes, so runs minutes apart are not comparable).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -25,15 +25,41 @@ async function train(id: string, s: TrainShape, o: RecurOptions, trackRss = fals
   };
   const tensorsBefore = memory().tensors;
   const runs = trackRss ? Math.max(o.runs, o.w2Steps - 1) : o.runs;
-  const { median, times } = await timeMedian(step, runs);
+  // With more than one thread, steps alternate with one-thread steps in this process, so the
+  // speed-up compares steps that saw the same load on this (shared, noisy) machine.
+  const paired = o.threads > 1 ? await pairedTimes(step, runs, o.threads) : null;
+  const { median, times } = paired ? paired.many : await timeMedian(step, runs);
   const leaked = memory().tensors - tensorsBefore;
   ids.dispose(); y.dispose(); opt.dispose(); m.dispose();
   const row: Row = { workload: id, framework: 'recur', backend: 'cpu-wasm-simd', threads: o.threads, batch: s.B, ms_median: median, tokens_per_s: tokensPerS(s.B * s.T, median), runs: times.length };
+  if (paired) {
+    row.paired_one_thread_ms = paired.one.median;
+    row.note = `alternating with 1-thread steps: 1 thread ${fmtMs(paired.one.median)}, ${o.threads} threads ${fmtMs(median)} → ${(paired.one.median / median).toFixed(2)}× (medians of ${times.length} each)`;
+  }
   if (trackRss) {
     row.peak_rss_mb = rss;
     row.note = `RSS MiB first/last/max over ${rss.length} steps: ${rss[0]}/${rss[rss.length - 1]}/${Math.max(...rss)}; tensors held after steps: ${leaked}`;
   }
   return row;
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+/** Medians of `runs` steps with `threads` threads and `runs` one-thread steps, interleaved. */
+async function pairedTimes(step: () => Promise<void>, runs: number, threads: number) {
+  const t: Record<'one' | 'many', number[]> = { one: [], many: [] };
+  for (const n of [1, threads]) { setNumThreads(n); await step(); } // warm-up, worker start
+  for (let r = 0; r < runs; r++) {
+    for (const [k, n] of [['one', 1], ['many', threads]] as const) {
+      setNumThreads(n); // outside the timed step
+      const t0 = performance.now();
+      await step();
+      t[k].push(performance.now() - t0);
+    }
+  }
+  setNumThreads(threads);
+  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
+  return { one: { median: med(t.one), times: t.one }, many: { median: med(t.many), times: t.many } };
 }
 
 async function infer(o: RecurOptions): Promise<Row[]> {

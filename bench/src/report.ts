@@ -14,7 +14,9 @@ export function printTable(rows: Row[]): void {
     for (const r of group) {
       // Recur with more threads: its speed-up over one thread; a peer: its time over Recur's.
       const more = r.framework === 'recur' && r.threads > 1;
-      const ratio = !recur || r === recur ? '' : more ? `speed-up ${(recur.ms_median / r.ms_median).toFixed(2)}× over 1 thread` : `${(r.ms_median / recur.ms_median).toFixed(2)}×`;
+      const one = r.paired_one_thread_ms ?? recur?.ms_median;
+      const ratio = more ? (one ? `speed-up ${(one / r.ms_median).toFixed(2)}× over 1 thread${r.paired_one_thread_ms ? ' (alternating steps)' : ''}` : '')
+        : !recur || r === recur ? '' : `${(r.ms_median / recur.ms_median).toFixed(2)}×`;
       console.log(`${r.workload.padEnd(9)} ${String(r.batch).padStart(5)}  ${label(r).padEnd(20)} ${fmt(r.ms_median).padStart(10)}  ${r.gflops !== undefined ? String(r.gflops).padStart(8) : '        '}  ${ratio}`);
       if (r.note) console.log(`${''.padEnd(17)}${r.note}`);
     }
@@ -35,7 +37,12 @@ const TARGETS: Target[] = [
   { what: 'W2 ≤ 6 s per step', check: (rs) => le(find(rs, 'W2')?.ms_median, 6000) },
   {
     what: 'W2 with 2 threads ≥ 1.7× faster than 1',
-    check: (rs) => { const a = find(rs, 'W2'), b = find(rs, 'W2', undefined, 2); return a && b ? a.ms_median / b.ms_median >= 1.7 : undefined; },
+    // The paired one-thread median (steps alternating in one process) when there is one.
+    check: (rs) => {
+      const a = find(rs, 'W2'), b = find(rs, 'W2', undefined, 2);
+      const one = b?.paired_one_thread_ms ?? a?.ms_median;
+      return one !== undefined && b ? one / b.ms_median >= 1.7 : undefined;
+    },
   },
   {
     // Flat: the second half of the run peaks within 5 % of the first half (which includes warm-up).

@@ -25,6 +25,8 @@ export interface Row {
   runs?: number;
   note?: string;
   peak_rss_mb?: number[];
+  /** Threaded rows: the median of the one-thread steps run alternately with them. */
+  paired_one_thread_ms?: number;
 }
 
 /** Deterministic pseudo-random ids in [2, V) (0 and 1 are <unk>/<pad>), time-major [T, B]. */
