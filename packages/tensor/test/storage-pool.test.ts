@@ -46,13 +46,16 @@ describe('CPU storage pool', () => {
     expect(pooledBytes()).toBe(2 * N * 4);
   });
 
-  it('does not pool an array two storages adopted, nor views and small arrays', () => {
+  it('pools an array two storages adopted only when both are released; never views and small arrays', () => {
     emptyCpuCache(LIMIT);
     const be = new CpuBackend();
     const arr = new Float32Array(N);
     const id1 = be.adopt(arr), id2 = be.adopt(arr);
     be.release(id1);
+    expect(pooledBytes()).toBe(0); // id2 still uses it
     be.release(id2);
+    expect(pooledBytes()).toBe(N * 4);
+    emptyCpuCache(LIMIT);
     const big = new Float32Array(2 * N);
     be.release(be.adopt(big.subarray(0, N)));
     be.release(be.adopt(new Float32Array(16)));

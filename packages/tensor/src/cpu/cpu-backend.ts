@@ -2,11 +2,11 @@
 import type { Backend, BackendMemory, DataId, TensorInfo } from '../backend.js';
 import { type DType, type TypedArray, allocFor, allocUninit } from '../dtype.js';
 import { giveArray } from './storage-pool.js';
+import { releaseResident } from './wasm/resident.js';
 
-// Arrays some CpuData currently owns: a second adopt of the same array (a kernel returning its
-// input) marks it shared, and shared arrays never go back to the pool.
-const owned = new WeakSet<TypedArray>();
-const shared = new WeakSet<TypedArray>();
+// How many storages own each array (a kernel returning its input adopts it twice): the array is
+// recycled (WebAssembly-resident block freed, or JS array pooled) only when the last one is released.
+const owners = new WeakMap<TypedArray, number>();
 
 class CpuData {
   refs = 1;
@@ -29,8 +29,7 @@ export class CpuBackend implements Backend {
   adopt(values: TypedArray): DataId {
     this.bytes += values.byteLength;
     this.buffers++;
-    if (owned.has(values)) shared.add(values);
-    else owned.add(values);
+    owners.set(values, (owners.get(values) ?? 0) + 1);
     return new CpuData(values);
   }
 
@@ -68,9 +67,12 @@ export class CpuBackend implements Backend {
     this.buffers--;
     const v = d.values;
     d.values = null;
-    if (!shared.has(v)) {
-      owned.delete(v);
-      giveArray(v);
+    const n = (owners.get(v) ?? 1) - 1;
+    if (n > 0) {
+      owners.set(v, n);
+    } else {
+      owners.delete(v);
+      if (!releaseResident(v)) giveArray(v);
     }
     return true;
   }

@@ -25,9 +25,25 @@ function run(backend: CpuBackend, inputs: readonly TensorInfo[], attrs: AdamUpda
   const s = adamScalars(attrs);
   const [p, g, m, v] = inputs.map((t) => backend.values(t.dataId)) as Float32Array[];
   const n = p!.length;
-  const outs = [0, 1, 2].map(() => allocUninit('float32', n) as Float32Array);
+  const scalars = [MODE[s.decay], s.beta1, s.c1, s.beta2, s.c2, s.bc2Sqrt, s.eps, s.negStepSize, s.decayMul, s.l2] as const;
   const mark = rt.mark();
   try {
+    if (rt.shared) {
+      // The new param and moments are written straight into blocks that become their storage; each
+      // chunk is copied there just before the update runs on it in place (still in L2). A gradient
+      // already in the memory (a product's output) is read where it is.
+      const outs = [rt.alloc(n), rt.alloc(n), rt.alloc(n)] as const;
+      const gIn = rt.holds(g!) ? g!.byteOffset : -1;
+      const gp = gIn >= 0 ? 0 : rt.alloc(Math.min(CHUNK, n));
+      for (let o = 0; o < n; o += CHUNK) {
+        const len = Math.min(CHUNK, n - o), f = rt.f32();
+        [p, m, v].forEach((a, i) => f.set(a!.subarray(o, o + len), (outs[i]! >> 2) + o));
+        if (gIn < 0) f.set(g!.subarray(o, o + len), gp >> 2);
+        rt.x.adamStep(outs[0] + o * 4, gIn >= 0 ? gIn + o * 4 : gp, outs[1] + o * 4, outs[2] + o * 4, len, ...scalars);
+      }
+      return outs.map((q) => backend.out(rt.output(q, n), shape, 'float32'));
+    }
+    const outs = [0, 1, 2].map(() => allocUninit('float32', n) as Float32Array);
     const c = Math.min(CHUNK, n);
     const pp = rt.alloc(c), gp = rt.alloc(c), mp = rt.alloc(c), vp = rt.alloc(c);
     for (let o = 0; o < n; o += CHUNK) {
@@ -37,7 +53,7 @@ function run(backend: CpuBackend, inputs: readonly TensorInfo[], attrs: AdamUpda
       f.set(g!.subarray(o, o + len), gp >> 2);
       f.set(m!.subarray(o, o + len), mp >> 2);
       f.set(v!.subarray(o, o + len), vp >> 2);
-      rt.x.adamStep(pp, gp, mp, vp, len, MODE[s.decay], s.beta1, s.c1, s.beta2, s.c2, s.bc2Sqrt, s.eps, s.negStepSize, s.decayMul, s.l2);
+      rt.x.adamStep(pp, gp, mp, vp, len, ...scalars);
       [pp, mp, vp].forEach((q, i) => outs[i]!.set(f.subarray(q >> 2, (q >> 2) + len), o));
     }
     return outs.map((a) => backend.out(a, shape, 'float32'));

@@ -26,12 +26,12 @@ export const wasmDropoutKernels: KernelConfig<string, CpuBackend>[] = [{
     const n = v.length;
     const mark = rt.mark();
     try {
-      const xp = rt.put(v), op = rt.alloc(n);
+      const xp = rt.ref(v), op = rt.alloc(n);
       splitRows(rt, Math.ceil(n / BLOCK), n, (r0, r1, exec) => {
         const a = r0 * BLOCK, b = Math.min(n, r1 * BLOCK);
         exec('dropout', xp + a * 4, op + a * 4, b - a, seed | 0, (offset + a) | 0, keep, scaleBits);
       });
-      return [args.backend.out(rt.take(op, n), x.shape, 'float32')];
+      return [args.backend.out(rt.output(op, n), x.shape, 'float32')];
     } finally {
       rt.release(mark);
     }

@@ -25,7 +25,7 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
         run('gruForward', xt + oG, hh + oG, bias, h + oH, yt + oH, lt + oH, mt + r0 * 4, r1 - r0, H);
       });
     }
-    const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
+    const o = (p: number, n: number, shape: number[]) => backend.out(rt.output(p, n), shape, 'float32');
     const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : backend.out(new Float32Array(0), [0], 'float32'));
     return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), state(x, T * B * G, [T, B, G]), state(hLin, T * BH, [T, B, H])];
   } finally {
@@ -41,9 +41,9 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH);
-    const wp = rt.put(wHh!);
+    const wp = rt.ref(wHh!);
     const [dyp, dh] = rt.putGradients(wp, wHh!.length, dy!, dhN!) as [number, number];
-    const gates = rt.put(gatesV!), hLin = rt.put(hLinV!), mask = putMask(rt, maskV!);
+    const gates = rt.ref(gatesV!), hLin = rt.ref(hLinV!), mask = putMask(rt, maskV!);
     const direct = rt.alloc(BH), tmp = rt.alloc(BH);
     const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
@@ -60,8 +60,8 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     const db = rt.alloc(G);
     rt.x.colSum(dhh, T * B, G, db);
     return [
-      backend.out(rt.take(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
-      backend.out(rt.take(db, G), [G], 'float32'), backend.out(rt.take(dh, BH), [B, H], 'float32'),
+      backend.out(rt.output(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
+      backend.out(rt.output(db, G), [G], 'float32'), backend.out(rt.output(dh, BH), [B, H], 'float32'),
     ];
   } finally {
     rt.resetFlush();

@@ -32,7 +32,7 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
         x('lstmForward', gt + oG, c + oH, h + oH, yt + oH, ct + oH, mt + r0 * 4, r1 - r0, H);
       });
     }
-    const o = (p: number, n: number, shape: number[]) => backend.out(rt.take(p, n), shape, 'float32');
+    const o = (p: number, n: number, shape: number[]) => backend.out(rt.output(p, n), shape, 'float32');
     const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : backend.out(new Float32Array(0), [0], 'float32'));
     return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(c, BH, [B, H]), state(g, T * B * G, [T, B, G]), state(cells, T * BH, [T, B, H])];
   } finally {
@@ -49,9 +49,9 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH); // h_{t-1} for every t: [h0 | y_0 … y_{T-2}]
     const cs = putConcat(rt, c0!, cellsV!, T * BH); // [c0 | c_0 … c_{T-1}]
-    const wp = rt.put(wHh!);
+    const wp = rt.ref(wHh!);
     const [dyp, dh, dc] = rt.putGradients(wp, wHh!.length, dy!, dhN!, dcN!) as [number, number, number];
-    const gates = rt.put(gatesV!), mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
+    const gates = rt.ref(gatesV!), mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
     const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G);
     for (let t = T - 1; t >= 0; t--) {
@@ -66,8 +66,8 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
     }
     const dw = weightGrad(rt, dx, hs, T * B, G, H);
     return [
-      backend.out(rt.take(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
-      backend.out(rt.take(dh, BH), [B, H], 'float32'), backend.out(rt.take(dc, BH), [B, H], 'float32'),
+      backend.out(rt.output(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
+      backend.out(rt.output(dh, BH), [B, H], 'float32'), backend.out(rt.output(dc, BH), [B, H], 'float32'),
     ];
   } finally {
     rt.resetFlush();

@@ -38,7 +38,7 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
   const mark = rt.mark();
   try {
     const av = backend.values(a!.dataId), bv = backend.values(b!.dataId);
-    const [ap, aMax] = rt.putChecked(av), [bp, bMax] = rt.putChecked(bv);
+    const [ap, aMax] = rt.refChecked(av), [bp, bMax] = rt.refChecked(bv);
     if (!(aMax <= LIMIT && bMax <= LIMIT)) return reference.run(args as never);
     const pb = rt.alloc(rt.x.packedSize(k, n));
     const c = rt.alloc(batch * m * n);
@@ -46,7 +46,7 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
       const aOff = (ba === 1 ? 0 : i) * m * k * 4, bOff = (bb === 1 ? 0 : i) * k * n * 4;
       gemmPtr(rt, m, n, k, ap + aOff, attrs.transposeA, bp + bOff, attrs.transposeB, c + i * m * n * 4, pb, i > 0 && bb === 1);
     }
-    return [backend.out(rt.take(c, batch * m * n), [batch, m, n], 'float32')];
+    return [backend.out(rt.output(c, batch * m * n), [batch, m, n], 'float32')];
   } finally {
     rt.release(mark);
   }
@@ -74,9 +74,9 @@ function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
   if (!rt || m * n * k === 0) return linearReference(backend, x!, w!, b!);
   const mark = rt.mark();
   try {
-    const [xp, xMax] = rt.putChecked(backend.values(x!.dataId));
+    const [xp, xMax] = rt.refChecked(backend.values(x!.dataId));
     const { p: pb, max: wMax } = packedOperand(rt, w!.dataId, `T${k}x${n}`, rt.x.packedSize(k, n), (dst) => {
-      const [wp, max] = rt.putChecked(backend.values(w!.dataId));
+      const [wp, max] = rt.refChecked(backend.values(w!.dataId));
       rt.x.packB(wp, k, 1, k, n, dst);
       return max;
     });
@@ -85,7 +85,7 @@ function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
     const f = rt.f32(), bv = backend.values(b!.dataId);
     for (let i = 0, o = c >> 2; i < m; i++, o += n) f.set(bv, o);
     parallelGemm(rt, m, n, k, xp, k, pb, c, n, true);
-    return [backend.out(rt.take(c, m * n), [m, n], 'float32')];
+    return [backend.out(rt.output(c, m * n), [m, n], 'float32')];
   } finally {
     rt.release(mark);
   }

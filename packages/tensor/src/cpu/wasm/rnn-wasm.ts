@@ -24,7 +24,7 @@ export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
         x('rnnForward', p + o, h + o, yt + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
       });
     }
-    return [backend.out(rt.take(y, T * BH), [T, B, H], 'float32'), backend.out(rt.take(h, BH), [B, H], 'float32')];
+    return [backend.out(rt.output(y, T * BH), [T, B, H], 'float32'), backend.out(rt.output(h, BH), [B, H], 'float32')];
   } finally {
     rt.release(mark);
   }
@@ -38,7 +38,7 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
-    const wp = rt.put(wHh!);
+    const wp = rt.ref(wHh!);
     const [dyp, dh] = rt.putGradients(wp, wHh!.length, dy!, dhN!) as [number, number];
     const mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
     const pw = packPlain(rt, wp, H, H);
@@ -54,8 +54,8 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     }
     const dw = weightGrad(rt, dx, hs, T * B, H, H);
     return [
-      backend.out(rt.take(dx, T * BH), [T, B, H], 'float32'), backend.out(dw, [H, H], 'float32'),
-      backend.out(rt.take(dh, BH), [B, H], 'float32'),
+      backend.out(rt.output(dx, T * BH), [T, B, H], 'float32'), backend.out(dw, [H, H], 'float32'),
+      backend.out(rt.output(dh, BH), [B, H], 'float32'),
     ];
   } finally {
     rt.resetFlush();

@@ -5,7 +5,9 @@
  */
 import { allocUninit } from '../../dtype.js';
 import * as blobs from './kernels.generated.js';
+import { WasmHeap } from './heap.js';
 import { enableRelaxedSimdInNode } from './relaxed-flag.js';
+import { markResident, residentOwner } from './resident.js';
 
 /** Exports of assembly/index.ts; pointers are byte offsets into the memory. */
 export interface WasmExports {
@@ -39,9 +41,11 @@ const BASE = 65536;
 const PAGE = 65536;
 const MAX_PAGES = 32768;
 
-/** A loaded kernel module with its memory and arena. */
+/** A loaded kernel module with its memory: temporaries (mark/alloc/release) and resident outputs share one heap. */
 export class WasmRuntime {
-  private top = BASE;
+  readonly heap: WasmHeap;
+  /** Temporary blocks of the kernel calls in progress, in allocation order (-1: became an output). */
+  private temps: number[] = [];
   private view: Float32Array;
   private disposers: Array<() => void> = [];
 
@@ -55,6 +59,7 @@ export class WasmRuntime {
     readonly relaxed: boolean,
   ) {
     this.view = new Float32Array(memory.buffer);
+    this.heap = new WasmHeap(memory, BASE, MAX_PAGES * PAGE);
   }
 
   /** Registers `fn` to run when this runtime is replaced (worker threads on its memory stop then). */
@@ -75,23 +80,61 @@ export class WasmRuntime {
     return this.view;
   }
 
+  /** Marks the temporaries allocated so far; `release(mark)` frees the ones allocated after it. */
   mark(): number {
-    return this.top;
+    return this.temps.length;
   }
 
   release(mark: number): void {
-    this.top = mark;
+    while (this.temps.length > mark) {
+      const p = this.temps.pop()!;
+      if (p >= 0) this.heap.free(p);
+    }
   }
 
-  /** Reserves `floats` float32 slots (64-byte aligned, contents undefined); returns the byte offset. */
+  /** Reserves `floats` float32 slots (64-byte aligned, contents undefined) until the next release. */
   alloc(floats: number): number {
-    const p = (this.top + 63) & ~63;
-    const end = p + floats * 4;
-    if (end > MAX_PAGES * PAGE) throw new Error(`cpu wasm: ${Math.round(end / 2 ** 20)} MiB exceeds the 2 GiB kernel memory`);
-    const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.top = end;
+    const p = this.heap.tryAlloc(floats * 4);
+    if (p === null) {
+      throw new Error(`cpu wasm: ${Math.round((floats * 4) / 2 ** 20)} MiB more does not fit the 2 GiB kernel memory (${Math.round(this.heap.bytesInUse / 2 ** 20)} MiB in use)`);
+    }
+    this.temps.push(p);
     return p;
+  }
+
+  /** Frees a resident block (the CPU backend calls this when its tensor's storage is released). */
+  freeBlock(p: number): void {
+    this.heap.free(p);
+  }
+
+  /**
+   * A kernel output: the temporary block at `p` becomes the tensor's storage in place (a view of the
+   * shared memory, freed with the tensor), or, on an unshared memory (whose views growth would
+   * detach) or for part of a block, a float32 copy.
+   */
+  output(p: number, floats: number): Float32Array {
+    const i = this.temps.lastIndexOf(p);
+    if (!this.shared || i < 0 || floats === 0) return this.take(p, floats);
+    this.temps[i] = -1; // marks count positions, so the entry stays
+    const view = new Float32Array(this.memory.buffer, p, floats);
+    markResident(view, this);
+    return view;
+  }
+
+  /** Whether `src` is resident storage in this runtime's memory (usable in place, read-only). */
+  holds(src: ArrayLike<number>): src is Float32Array {
+    return residentOwner(src as Float32Array) === this;
+  }
+
+  /** Pointer to `src` for a kernel that only reads it: resident storage in place, else a copy. */
+  ref(src: ArrayLike<number>): number {
+    return this.holds(src) ? src.byteOffset : this.put(src);
+  }
+
+  /** `putChecked` for a read-only operand: resident storage is scanned in place (not flushed). */
+  refChecked(src: ArrayLike<number>): [number, number] {
+    if (!this.holds(src)) return this.putChecked(src);
+    return [src.byteOffset, this.x.maxAbs(src.byteOffset, src.length)];
   }
 
   /** Allocates and copies `src` (any numeric typed array, converted to float32) into the arena. */

@@ -28,7 +28,7 @@ export function putConcat(rt: WasmRuntime, first: TypedArray, rest: TypedArray, 
  */
 export function packTransposed(rt: WasmRuntime, w: TensorInfo, values: TypedArray, G: number, H: number): number {
   return packedOperand(rt, w.dataId, `T${H}x${G}`, rt.x.packedSize(H, G), (dst) => {
-    rt.x.packB(rt.put(values), H, 1, H, G, dst);
+    rt.x.packB(rt.ref(values), H, 1, H, G, dst);
     return 0;
   }).p;
 }
@@ -46,5 +46,5 @@ export function weightGrad(rt: WasmRuntime, dz: number, hPrev: number, rows: num
   rt.x.packB(hPrev, H, 0, rows, H, pb);
   const dw = rt.alloc(G * H);
   parallelGemm(rt, G, H, rows, dz, G, pb, dw, H, false, true); // dz read as its transpose while packing
-  return rt.take(dw, G * H);
+  return rt.output(dw, G * H);
 }
