@@ -41,6 +41,9 @@ const BASE = 65536;
 const PAGE = 65536;
 const MAX_PAGES = 32768;
 
+/** Largest magnitudes of resident arrays, computed once per array. */
+const maxOf = new WeakMap<Float32Array, number>();
+
 /** A loaded kernel module with its memory: temporaries (mark/alloc/release) and resident outputs share one heap. */
 export class WasmRuntime {
   readonly heap: WasmHeap;
@@ -131,10 +134,16 @@ export class WasmRuntime {
     return this.holds(src) ? src.byteOffset : this.put(src);
   }
 
-  /** `putChecked` for a read-only operand: resident storage is scanned in place (not flushed). */
+  /**
+   * `putChecked` for a read-only operand: resident storage is scanned in place (not flushed), and
+   * its largest magnitude is remembered (tensor storage never changes; a gradient feeds two
+   * products, a weight every step's forward and backward).
+   */
   refChecked(src: ArrayLike<number>): [number, number] {
     if (!this.holds(src)) return this.putChecked(src);
-    return [src.byteOffset, this.x.maxAbs(src.byteOffset, src.length)];
+    let max = maxOf.get(src);
+    if (max === undefined) maxOf.set(src, (max = this.x.maxAbs(src.byteOffset, src.length)));
+    return [src.byteOffset, max];
   }
 
   /** Allocates and copies `src` (any numeric typed array, converted to float32) into the arena. */
