@@ -9,7 +9,17 @@ import { K_ONE, ftz, kc, load4, sigmoid4, store4, tanh4 } from './math';
 
 /** Applies sigmoid (or tanh) in place to n floats at p. */
 @inline function actRange(p: usize, n: i32, tanh: bool): void {
-  for (let j = 0; j < n; j += 4) {
+  let j = 0;
+  // Two independent vectors per iteration: each exp is a ~40-cycle dependency chain, and V8 keeps
+  // instructions in order within an iteration, so pairs overlap where single vectors stall.
+  for (; j + 8 <= n; j += 8) {
+    const o = p + (<usize>j << 2);
+    const a = v128.load(o), b = v128.load(o, 16);
+    const fa = tanh ? tanh4(a) : sigmoid4(a), fb = tanh ? tanh4(b) : sigmoid4(b);
+    v128.store(o, fa);
+    v128.store(o, fb, 16);
+  }
+  for (; j < n; j += 4) {
     const o = p + (<usize>j << 2);
     const rem = n - j;
     store4(o, tanh ? tanh4(load4(o, rem)) : sigmoid4(load4(o, rem)), rem);
@@ -30,21 +40,34 @@ export function lstmForward(g: usize, c: usize, h: usize, y: usize, cells: usize
     actRange(gr, 2 * H, false);
     actRange(gr + 2 * hb, H, true);
     actRange(gr + 3 * hb, H, false);
-    for (let j = 0; j < H; j += 4) {
-      const rem = H - j, o4 = <usize>j << 2;
-      const ig = load4(gr + o4, rem), fg = load4(gr + hb + o4, rem);
-      const gg = load4(gr + 2 * hb + o4, rem), og = load4(gr + 3 * hb + o4, rem);
-      let cv = load4(c + sr + o4, rem);
-      if (on) {
-        cv = f32x4.add(f32x4.mul(fg, cv), f32x4.mul(ig, gg));
-        const hv = f32x4.mul(og, tanh4(cv));
-        store4(c + sr + o4, cv, rem); store4(h + sr + o4, hv, rem); store4(y + sr + o4, hv, rem);
-      } else {
-        store4(y + sr + o4, f32x4.splat(0), rem);
+    let j = 0;
+    if (on) {
+      // Two vectors per iteration, as in actRange (tanh(c) is the chain here).
+      for (; j + 8 <= H; j += 8) {
+        const o4 = <usize>j << 2;
+        lstmCell(gr + o4, hb, c + sr + o4, h + sr + o4, y + sr + o4, cells + sr + o4, 4);
+        lstmCell(gr + o4 + 16, hb, c + sr + o4 + 16, h + sr + o4 + 16, y + sr + o4 + 16, cells + sr + o4 + 16, 4);
       }
-      store4(cells + sr + o4, cv, rem);
+      for (; j < H; j += 4) {
+        const o4 = <usize>j << 2;
+        lstmCell(gr + o4, hb, c + sr + o4, h + sr + o4, y + sr + o4, cells + sr + o4, H - j);
+      }
+    } else {
+      for (; j < H; j += 4) {
+        const rem = H - j, o4 = <usize>j << 2;
+        store4(y + sr + o4, f32x4.splat(0), rem);
+        store4(cells + sr + o4, load4(c + sr + o4, rem), rem);
+      }
     }
   }
+}
+
+/** c ← f·c + i·g, h = y = o·tanh(c) for `rem` (≤ 4) lanes of one row; gate blocks hb bytes apart. */
+@inline function lstmCell(g: usize, hb: usize, c: usize, h: usize, y: usize, cells: usize, rem: i32): void {
+  const ig = load4(g, rem), fg = load4(g + hb, rem), gg = load4(g + 2 * hb, rem), og = load4(g + 3 * hb, rem);
+  const cv = f32x4.add(f32x4.mul(fg, load4(c, rem)), f32x4.mul(ig, gg));
+  const hv = f32x4.mul(og, tanh4(cv));
+  store4(c, cv, rem); store4(h, hv, rem); store4(y, hv, rem); store4(cells, cv, rem);
 }
 
 /**
@@ -62,7 +85,14 @@ export function lstmBackward(dx: usize, gates: usize, cells: usize, cPrev: usize
     }
     // tanh(c_t) first, parked in dx's o-gate block (written last below): the transcendental in its
     // own loop, as in the forward step.
-    for (let j = 0; j < H; j += 4) {
+    let j = 0;
+    for (; j + 8 <= H; j += 8) { // two vectors per iteration, as in actRange
+      const o4 = <usize>j << 2;
+      const a = tanh4(v128.load(cells + sr + o4)), b = tanh4(v128.load(cells + sr + o4, 16));
+      v128.store(dx + gr + 3 * hb + o4, a);
+      v128.store(dx + gr + 3 * hb + o4, b, 16);
+    }
+    for (; j < H; j += 4) {
       const rem = H - j, o4 = <usize>j << 2;
       store4(dx + gr + 3 * hb + o4, tanh4(load4(cells + sr + o4, rem)), rem);
     }
@@ -93,7 +123,15 @@ export function gruForward(x: usize, hh: usize, bias: usize, h: usize, y: usize,
     const on = isOn(mask, b);
     const gr = <usize>b * 3 * hb, sr = <usize>b * hb;
     // r and z first (2H contiguous floats), one transcendental per iteration as in lstmForward.
-    for (let j = 0; j < 2 * H; j += 4) {
+    let j = 0;
+    for (; j + 8 <= 2 * H; j += 8) { // two vectors per iteration, as in actRange
+      const o4 = <usize>j << 2;
+      const a = sigmoid4(f32x4.add(v128.load(x + gr + o4), f32x4.add(v128.load(hh + gr + o4), v128.load(bias + o4))));
+      const b = sigmoid4(f32x4.add(v128.load(x + gr + o4, 16), f32x4.add(v128.load(hh + gr + o4, 16), v128.load(bias + o4, 16))));
+      v128.store(x + gr + o4, a);
+      v128.store(x + gr + o4, b, 16);
+    }
+    for (; j < 2 * H; j += 4) {
       const rem = 2 * H - j, o4 = <usize>j << 2;
       store4(x + gr + o4, sigmoid4(f32x4.add(load4(x + gr + o4, rem), f32x4.add(load4(hh + gr + o4, rem), load4(bias + o4, rem)))), rem);
     }
