@@ -15,6 +15,19 @@ if (framework === 'recur') {
 } else if (framework === 'tfjs') {
   const { runTfjs } = await import('./tfjs.js');
   rows = await runTfjs(backend as 'cpu' | 'wasm', workloads, runs);
+} else if (framework === 'probe') {
+  // The machine's own two-core scaling: products for a fixed time, alone or beside a twin process.
+  const { matMul, randomUniform, scope, setNumThreads } = await import('@recur/tensor');
+  setNumThreads(1);
+  const a = randomUniform([512, 512], -1, 1), b = randomUniform([512, 512], -1, 1);
+  scope(() => matMul(a, b).dataSync());
+  let flops = 0;
+  const t0 = performance.now(), end = t0 + Number(backend) * 1000;
+  while (performance.now() < end) {
+    scope(() => matMul(a, b).dataSync());
+    flops += 2 * 512 ** 3;
+  }
+  process.stdout.write(`PROBE ${flops / (performance.now() - t0) / 1e6}\n`);
 } else if (framework === 'onnxruntime') {
   const { w3Onnx } = await import('./recur.js');
   const { runOrt } = await import('./ort.js');

@@ -66,7 +66,34 @@ function pytorch(workloads: string[]): Row[] {
   return parseRows(r.stdout ?? '');
 }
 
+/**
+ * How much this machine gives a second thread at all: GFLOP/s of a single-thread product loop
+ * alone, then of two such loops in separate processes at once, alternated over a few rounds (a
+ * shared VM host's speed drifts; on this one a second core is often worth well under 2×).
+ */
+function scalingProbe(rounds = 3, seconds = 4): string {
+  const args = ['--conditions=@recur/source', '--import', 'tsx', path.join(here, 'child.ts'), 'probe', String(seconds), 'x', '1', '1', '0'];
+  const rates = (out: string) => [...out.matchAll(/PROBE (\S+)/g)].map((m) => Number(m[1]));
+  const script = `const { spawn } = require('node:child_process'); const out = ['', ''];
+    const ps = [0, 1].map((i) => { const p = spawn(process.execPath, ${JSON.stringify(args)}, { cwd: ${JSON.stringify(here)} }); p.stdout.on('data', (d) => { out[i] += d; }); return p; });
+    let left = 2; for (const p of ps) p.on('exit', () => { if (--left === 0) console.log(out.join('')); });`;
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const [solo] = rates(spawnSync(process.execPath, args, { cwd: here, env, encoding: 'utf8' }).stdout ?? '');
+    const pair = rates(spawnSync(process.execPath, ['-e', script], { cwd: here, env, encoding: 'utf8' }).stdout ?? '');
+    if (solo && pair.length === 2) ratios.push((pair[0]! + pair[1]!) / solo);
+  }
+  if (ratios.length === 0) return 'machine scaling probe failed';
+  const sorted = [...ratios].sort((a, b) => a - b);
+  return `machine scaling: two single-thread product loops in separate processes ran ${sorted.map((x) => x.toFixed(2)).join(', ')}× one alone `
+    + `(${rounds} alternating rounds; median ${sorted[sorted.length >> 1]!.toFixed(2)}×): the room any two-thread speed-up in this run had`;
+}
+
 const rows: Row[] = [];
+if (on('recur') && (threadCounts.includes(2) || only.includes('W2'))) {
+  console.error('\n▶ machine two-core scaling probe (3 rounds × 8 s)');
+  notes.push(scalingProbe());
+}
 // Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
 // any case: the issue's target is the two-thread speed-up. The peers run with one thread.
 for (const t of threadCounts) if (on('recur')) rows.push(...node('recur', 'cpu', wl(['W5', 'W3', 'W1', 'W4', 'W2']), t));
