@@ -86,6 +86,21 @@ describe('resident kernel outputs', () => {
     x.dispose();
   });
 
+  it('past the resident limit, outputs are copied out (temporaries keep room in the kernel memory)', () => {
+    setCpuSimd('auto');
+    const rt = wasmRuntime()!;
+    const x = randomUniform([16, 16], -1, 1, { seed: 9 });
+    const limit = rt.residentLimit;
+    rt.residentLimit = 0;
+    const y = matMul(x, x);
+    rt.residentLimit = limit;
+    const z = matMul(x, x);
+    expect(residentOwner(storage(y))).toBeUndefined();
+    expect(residentOwner(storage(z))).toBe(rt);
+    expect(Array.from(y.dataSync())).toEqual(Array.from(z.dataSync()));
+    dispose([x, y, z]);
+  });
+
   it('the unshared build (whose views growth would detach) hands out copies', () => {
     setCpuSimd('simd');
     const x = randomUniform([16, 16], -1, 1, { seed: 6 });

@@ -49,6 +49,13 @@ export class WasmRuntime {
   readonly heap: WasmHeap;
   /** Temporary blocks of the kernel calls in progress, in allocation order (-1: became an output). */
   private temps: number[] = [];
+  /** Bytes of resident outputs; past `residentLimit`, outputs are copied out instead. */
+  private residentBytes = 0;
+  /**
+   * Most bytes of tensor storage kept in the kernel memory (default: half of it), so that however
+   * many activations a model keeps alive, its kernels' temporaries still fit.
+   */
+  residentLimit = (MAX_PAGES * PAGE) / 2;
   private view: Float32Array;
   private disposers: Array<() => void> = [];
 
@@ -107,6 +114,7 @@ export class WasmRuntime {
 
   /** Frees a resident block (the CPU backend calls this when its tensor's storage is released). */
   freeBlock(p: number): void {
+    this.residentBytes -= this.heap.sizeOf(p) ?? 0;
     this.heap.free(p);
   }
 
@@ -117,8 +125,10 @@ export class WasmRuntime {
    */
   output(p: number, floats: number): Float32Array {
     const i = this.temps.lastIndexOf(p);
-    if (!this.shared || i < 0 || floats === 0) return this.take(p, floats);
+    const size = this.heap.sizeOf(p) ?? 0;
+    if (!this.shared || i < 0 || floats === 0 || this.residentBytes + size > this.residentLimit) return this.take(p, floats);
     this.temps[i] = -1; // marks count positions, so the entry stays
+    this.residentBytes += size;
     const view = new Float32Array(this.memory.buffer, p, floats);
     markResident(view, this);
     return view;
