@@ -3,6 +3,8 @@ import { noGrad } from '@recur/autograd';
 import { exportOnnx } from '@recur/onnx-export';
 import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
 import { matMul, memory, randomUniform, scope, setCpuSimd, setNumThreads, tensor } from '@recur/tensor';
+import { pairedTimes } from './paired.js';
+import { fmtMs } from './report.js';
 import { W1, W2, W3, W4, W5, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
 
 const model = (s: TrainShape, seed = 7) => new SentimentRNN({
@@ -41,25 +43,6 @@ async function train(id: string, s: TrainShape, o: RecurOptions, trackRss = fals
     row.note = `RSS MiB first/last/max over ${rss.length} steps: ${rss[0]}/${rss[rss.length - 1]}/${Math.max(...rss)}; tensors held after steps: ${leaked}`;
   }
   return row;
-}
-
-const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-
-/** Medians of `runs` steps with `threads` threads and `runs` one-thread steps, interleaved. */
-async function pairedTimes(step: () => Promise<void>, runs: number, threads: number) {
-  const t: Record<'one' | 'many', number[]> = { one: [], many: [] };
-  for (const n of [1, threads]) { setNumThreads(n); await step(); } // warm-up, worker start
-  for (let r = 0; r < runs; r++) {
-    for (const [k, n] of [['one', 1], ['many', threads]] as const) {
-      setNumThreads(n); // outside the timed step
-      const t0 = performance.now();
-      await step();
-      t[k].push(performance.now() - t0);
-    }
-  }
-  setNumThreads(threads);
-  const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
-  return { one: { median: med(t.one), times: t.one }, many: { median: med(t.many), times: t.many } };
 }
 
 async function infer(o: RecurOptions): Promise<Row[]> {

@@ -1,7 +1,8 @@
 /** The console report of `pnpm bench`: a table of medians with Recur/peer ratios, and the issue's targets. */
 import type { Row } from './workloads.js';
 
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
+/** A duration for the report: seconds from 1 s, else milliseconds. */
+export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const label = (r: Row) => `${r.framework}${r.framework === 'tfjs' ? `-${r.backend}` : ''}${r.threads > 1 ? ` ×${r.threads}` : ''}`;
 
 /** One line per (workload, batch): Recur's median, then each peer's median and peer/Recur (× = Recur faster). */
@@ -17,7 +18,7 @@ export function printTable(rows: Row[]): void {
       const one = r.paired_one_thread_ms ?? recur?.ms_median;
       const ratio = more ? (one ? `speed-up ${(one / r.ms_median).toFixed(2)}× over 1 thread${r.paired_one_thread_ms ? ' (alternating steps)' : ''}` : '')
         : !recur || r === recur ? '' : `${(r.ms_median / recur.ms_median).toFixed(2)}×`;
-      console.log(`${r.workload.padEnd(9)} ${String(r.batch).padStart(5)}  ${label(r).padEnd(20)} ${fmt(r.ms_median).padStart(10)}  ${r.gflops !== undefined ? String(r.gflops).padStart(8) : '        '}  ${ratio}`);
+      console.log(`${r.workload.padEnd(9)} ${String(r.batch).padStart(5)}  ${label(r).padEnd(20)} ${fmtMs(r.ms_median).padStart(10)}  ${r.gflops !== undefined ? String(r.gflops).padStart(8) : '        '}  ${ratio}`);
       if (r.note) console.log(`${''.padEnd(17)}${r.note}`);
     }
   }

@@ -9,6 +9,7 @@
  */
 import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
 import { matMul, ones, randomUniform, runKernel, scope, setNumThreads, tensor, zeros, type Tensor } from '@recur/tensor';
+import { pairedTimes } from './paired.js';
 import { W1, W2, W5, labels, tokenIds } from './workloads.js';
 
 const argv = process.argv.slice(2);
@@ -50,22 +51,9 @@ async function setup(): Promise<{ label: string; run: () => Promise<unknown> | u
 }
 
 const w = await setup();
-const times: Record<number, number[]> = { 1: [], 2: [] };
-for (const n of [1, 2]) {
-  setNumThreads(n);
-  await w.run(); // warm-up (and worker start) per thread count
-}
-for (let r = 0; r < reps; r++) {
-  for (const n of [1, 2]) {
-    setNumThreads(n); // starts or stops the worker (outside the timed call)
-    const t0 = performance.now();
-    await w.run();
-    times[n]!.push(performance.now() - t0);
-  }
-}
+const { one, many } = await pairedTimes(w.run, reps, 2);
 setNumThreads(1);
 w.free();
-const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
 console.log(w.label);
-for (const n of [1, 2]) console.log(`  ${n} thread${n > 1 ? 's' : ' '}: median ${median(times[n]!).toFixed(1)} ms, min ${Math.min(...times[n]!).toFixed(1)} ms`);
-console.log(`  speed-up: ${(median(times[1]!) / median(times[2]!)).toFixed(2)}× (medians), ${(Math.min(...times[1]!) / Math.min(...times[2]!)).toFixed(2)}× (minima)`);
+for (const [n, t] of [[1, one], [2, many]] as const) console.log(`  ${n} thread${n > 1 ? 's' : ' '}: median ${t.median.toFixed(1)} ms, min ${t.min.toFixed(1)} ms`);
+console.log(`  speed-up: ${(one.median / many.median).toFixed(2)}× (medians), ${(one.min / many.min).toFixed(2)}× (minima)`);

@@ -7,22 +7,22 @@ import { K_ONE, ftz, kc, load4, sigmoid4, store4, tanh4 } from './math';
   return load<f32>(mask + (<usize>b << 2)) != 0;
 }
 
-/** Applies sigmoid (or tanh) in place to n floats at p. */
-@inline function actRange(p: usize, n: i32, tanh: bool): void {
+/** Applies sigmoid (or tanh) to n floats at src, writing them at dst (may be src). */
+@inline function actRange(src: usize, dst: usize, n: i32, tanh: bool): void {
   let j = 0;
   // Two independent vectors per iteration: each exp is a ~40-cycle dependency chain, and V8 keeps
   // instructions in order within an iteration, so pairs overlap where single vectors stall.
   for (; j + 8 <= n; j += 8) {
-    const o = p + (<usize>j << 2);
-    const a = v128.load(o), b = v128.load(o, 16);
+    const o = <usize>j << 2;
+    const a = v128.load(src + o), b = v128.load(src + o, 16);
     const fa = tanh ? tanh4(a) : sigmoid4(a), fb = tanh ? tanh4(b) : sigmoid4(b);
-    v128.store(o, fa);
-    v128.store(o, fb, 16);
+    v128.store(dst + o, fa);
+    v128.store(dst + o, fb, 16);
   }
   for (; j < n; j += 4) {
-    const o = p + (<usize>j << 2);
+    const o = <usize>j << 2;
     const rem = n - j;
-    store4(o, tanh ? tanh4(load4(o, rem)) : sigmoid4(load4(o, rem)), rem);
+    store4(dst + o, tanh ? tanh4(load4(src + o, rem)) : sigmoid4(load4(src + o, rem)), rem);
   }
 }
 
@@ -37,9 +37,9 @@ export function lstmForward(g: usize, c: usize, h: usize, y: usize, cells: usize
     const gr = g + (<usize>b * 4 * hb), sr = <usize>b * hb;
     // Activations first, each gate block in its own simple loop (one transcendental per
     // iteration keeps V8's register allocation spill-free), then the state update.
-    actRange(gr, 2 * H, false);
-    actRange(gr + 2 * hb, H, true);
-    actRange(gr + 3 * hb, H, false);
+    actRange(gr, gr, 2 * H, false);
+    actRange(gr + 2 * hb, gr + 2 * hb, H, true);
+    actRange(gr + 3 * hb, gr + 3 * hb, H, false);
     let j = 0;
     if (on) {
       // Two vectors per iteration, as in actRange (tanh(c) is the chain here).
@@ -85,17 +85,7 @@ export function lstmBackward(dx: usize, gates: usize, cells: usize, cPrev: usize
     }
     // tanh(c_t) first, parked in dx's o-gate block (written last below): the transcendental in its
     // own loop, as in the forward step.
-    let j = 0;
-    for (; j + 8 <= H; j += 8) { // two vectors per iteration, as in actRange
-      const o4 = <usize>j << 2;
-      const a = tanh4(v128.load(cells + sr + o4)), b = tanh4(v128.load(cells + sr + o4, 16));
-      v128.store(dx + gr + 3 * hb + o4, a);
-      v128.store(dx + gr + 3 * hb + o4, b, 16);
-    }
-    for (; j < H; j += 4) {
-      const rem = H - j, o4 = <usize>j << 2;
-      store4(dx + gr + 3 * hb + o4, tanh4(load4(cells + sr + o4, rem)), rem);
-    }
+    actRange(cells + sr, dx + gr + 3 * hb, H, true);
     for (let j = 0; j < H; j += 4) {
       const rem = H - j, o4 = <usize>j << 2;
       const ig = load4(gates + gr + o4, rem), fg = load4(gates + gr + hb + o4, rem);

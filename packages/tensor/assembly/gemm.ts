@@ -1,6 +1,6 @@
 // Single-precision matrix products for the CPU backend, compiled by AssemblyScript to WebAssembly
 // with 128-bit SIMD. Pointers are byte offsets into the imported memory, which the TypeScript side
-// manages as an arena (src/cpu/wasm/runtime.ts).
+// manages (src/cpu/wasm/runtime.ts).
 //
 // Layout: B is packed once into panels of NR = 8 columns, K split into blocks of KC rows, so the
 // inner loop reads one contiguous 8-float row of B per step of k; A is packed MR = 4 rows at a

@@ -1,3 +1,5 @@
+import { takeArray } from './cpu/storage-pool.js';
+
 /** Element types. `float64` exists only on the CPU backend (gradient checks, reference paths). */
 export type DType = 'float32' | 'int32' | 'bool' | 'float64';
 
@@ -5,8 +7,6 @@ export type TypedArray = Float32Array | Int32Array | Uint8Array | Float64Array;
 
 /** Nested JS arrays accepted by `tensor()` and returned by `array()`. */
 export type NestedArray = number | boolean | NestedArray[];
-
-import { takeArray } from './cpu/storage-pool.js';
 
 const CTORS = {
   float32: Float32Array,

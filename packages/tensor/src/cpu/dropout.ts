@@ -1,6 +1,5 @@
 /** The CPU `Dropout` kernel: mask, scale and output in one pass (the reference for the WebAssembly one). */
 import { allocUninit } from '../dtype.js';
-import type { DropoutAttrs } from '../kernel-names.js';
 import { uniformAt } from '../random.js';
 import type { KernelConfig } from '../registry.js';
 import type { CpuBackend } from './cpu-backend.js';
@@ -19,7 +18,7 @@ export const dropoutKernel: KernelConfig<'Dropout', CpuBackend> = {
     const f32 = x!.dtype === 'float32';
     const { keepBelow, scale } = dropoutScalars(attrs.p, f32);
     const out = allocUninit(x!.dtype, v.length); // every element is written below
-    const { seed, offset } = attrs as DropoutAttrs;
+    const { seed, offset } = attrs;
     for (let i = 0; i < v.length; i++) out[i] = uniformAt(seed, offset + i) < keepBelow ? v[i]! * scale : 0;
     return [backend.out(out, x!.shape, x!.dtype)];
   },

@@ -100,7 +100,6 @@ export interface RandomOptions {
   dtype?: DType;
 }
 
-
 /**
  * Uniform samples in [low, high) from the counter-based stream (same numbers on every backend).
  *

@@ -28,34 +28,24 @@ function run(backend: CpuBackend, inputs: readonly TensorInfo[], attrs: AdamUpda
   const scalars = [MODE[s.decay], s.beta1, s.c1, s.beta2, s.c2, s.bc2Sqrt, s.eps, s.negStepSize, s.decayMul, s.l2] as const;
   const mark = rt.mark();
   try {
-    if (rt.shared) {
-      // The new param and moments are written straight into blocks that become their storage; each
-      // chunk is copied there just before the update runs on it in place (still in L2). A gradient
-      // already in the memory (a product's output) is read where it is.
-      const outs = [rt.alloc(n), rt.alloc(n), rt.alloc(n)] as const;
-      const gIn = rt.holds(g!) ? g!.byteOffset : -1;
-      const gp = gIn >= 0 ? 0 : rt.alloc(Math.min(CHUNK, n));
-      for (let o = 0; o < n; o += CHUNK) {
-        const len = Math.min(CHUNK, n - o), f = rt.f32();
-        [p, m, v].forEach((a, i) => f.set(a!.subarray(o, o + len), (outs[i]! >> 2) + o));
-        if (gIn < 0) f.set(g!.subarray(o, o + len), gp >> 2);
-        rt.x.adamStep(outs[0] + o * 4, gIn >= 0 ? gIn + o * 4 : gp, outs[1] + o * 4, outs[2] + o * 4, len, ...scalars);
-      }
-      return outs.map((q) => backend.out(rt.output(q, n), shape, 'float32'));
-    }
-    const outs = [0, 1, 2].map(() => allocUninit('float32', n) as Float32Array);
+    // Chunk by chunk, p, m and v are copied to where the update then runs in place while they are in
+    // L2: straight into the blocks that become the new tensors' storage (shared memory), else into
+    // chunk-sized scratch copied out after each pass. A gradient already resident is read in place.
+    const resident = rt.shared;
     const c = Math.min(CHUNK, n);
-    const pp = rt.alloc(c), gp = rt.alloc(c), mp = rt.alloc(c), vp = rt.alloc(c);
+    const blocks = [0, 1, 2].map(() => rt.alloc(resident ? n : c));
+    const jsOuts = resident ? [] : [0, 1, 2].map(() => allocUninit('float32', n) as Float32Array);
+    const gIn = rt.holds(g!) ? g!.byteOffset : -1;
+    const gp = gIn >= 0 ? 0 : rt.alloc(c);
     for (let o = 0; o < n; o += CHUNK) {
-      const len = Math.min(CHUNK, n - o);
-      const f = rt.f32();
-      f.set(p!.subarray(o, o + len), pp >> 2);
-      f.set(g!.subarray(o, o + len), gp >> 2);
-      f.set(m!.subarray(o, o + len), mp >> 2);
-      f.set(v!.subarray(o, o + len), vp >> 2);
-      rt.x.adamStep(pp, gp, mp, vp, len, ...scalars);
-      [pp, mp, vp].forEach((q, i) => outs[i]!.set(f.subarray(q >> 2, (q >> 2) + len), o));
+      const len = Math.min(CHUNK, n - o), f = rt.f32();
+      const at = blocks.map((q) => (resident ? q + o * 4 : q));
+      [p, m, v].forEach((a, i) => f.set(a!.subarray(o, o + len), at[i]! >> 2));
+      if (gIn < 0) f.set(g!.subarray(o, o + len), gp >> 2);
+      rt.x.adamStep(at[0]!, gIn >= 0 ? gIn + o * 4 : gp, at[1]!, at[2]!, len, ...scalars);
+      jsOuts.forEach((out, i) => out.set(f.subarray(at[i]! >> 2, (at[i]! >> 2) + len), o));
     }
+    const outs = resident ? blocks.map((q) => rt.output(q, n)) : jsOuts;
     return outs.map((a) => backend.out(a, shape, 'float32'));
   } finally {
     rt.release(mark);

@@ -1,7 +1,8 @@
 /**
  * Loads the CPU backend's WebAssembly SIMD kernels (synchronously, from the embedded base64) and
- * manages their memory as an arena: kernels take a mark, allocate, and release the mark when done,
- * so the memory grows to the largest call and is then reused with no allocation per call.
+ * manages their memory: kernels take a mark, allocate temporaries and release the mark when done;
+ * an output can instead stay in the memory as a tensor's storage (`output`). Both come from one heap
+ * (heap.ts), so the memory grows to the largest need and is then reused.
  */
 import { allocUninit } from '../../dtype.js';
 import * as blobs from './kernels.generated.js';
@@ -56,6 +57,8 @@ export class WasmRuntime {
    * many activations a model keeps alive, its kernels' temporaries still fit.
    */
   residentLimit = (MAX_PAGES * PAGE) / 2;
+  /** Floats of scratch one gemm call needs for packed rows of A. */
+  readonly packedAFloats: number;
   private view: Float32Array;
   private disposers: Array<() => void> = [];
 
@@ -70,6 +73,7 @@ export class WasmRuntime {
   ) {
     this.view = new Float32Array(memory.buffer);
     this.heap = new WasmHeap(memory, BASE, MAX_PAGES * PAGE);
+    this.packedAFloats = x.packedASize();
   }
 
   /** Registers `fn` to run when this runtime is replaced (worker threads on its memory stop then). */
@@ -156,7 +160,7 @@ export class WasmRuntime {
     return [src.byteOffset, max];
   }
 
-  /** Allocates and copies `src` (any numeric typed array, converted to float32) into the arena. */
+  /** A temporary copy of `src` (any numeric typed array, converted to float32). */
   put(src: ArrayLike<number>): number {
     const p = this.alloc(src.length);
     this.f32().set(src, p >> 2);

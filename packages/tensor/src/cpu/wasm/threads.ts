@@ -174,8 +174,8 @@ export function parallelGemm(
   const parts = !p ? 1 : !byRows && panels >= 2 ? Math.min(p.maxParts, panels >> 1) : rowBlocks >= 2 ? Math.min(p.maxParts, rowBlocks) : 1;
   const mark = rt.mark();
   try {
-    const paSize = rt.x.packedASize() * 4;
-    const pa = rt.alloc((paSize >> 2) * parts);
+    const paSize = rt.packedAFloats * 4;
+    const pa = rt.alloc(rt.packedAFloats * parts);
     if (p && parts > 1 && !byRows) {
       splits++;
       p.run(parts, (part, exec) => {
