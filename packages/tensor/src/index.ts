@@ -20,7 +20,7 @@ export type { KernelConfig, KernelArgs } from './registry.js';
 export { broadcastShapes, broadcastStrides, sizeOf, stridesOf, fmt as formatShape, normalizeAxes } from './shape.js';
 export { UNARY_TABLE, BINARY_TABLE, WGSL_ELEMENTWISE_HELPERS } from './elementwise-table.js';
 export { hashU32, uniformAt, normalAt, WGSL_RANDOM } from './random.js';
-export { createCpuBackend, CpuBackend, cpuKernels, fastCpuKernels, setCpuSimd, setNumThreads, getNumThreads, emptyCpuCache, pooledBytes, matMulImpl, binaryImpl, unaryImpl, reduceImpl, reducedShape } from './cpu/index.js';
+export { createCpuBackend, CpuBackend, cpuKernels, fastCpuKernels, setCpuSimd, setKernelChunkBytes, setNumThreads, getNumThreads, emptyCpuCache, pooledBytes, matMulImpl, binaryImpl, unaryImpl, reduceImpl, reducedShape } from './cpu/index.js';
 export type { WasmVariant } from './cpu/index.js';
 export * from './ops/creation.js';
 export * from './ops/elementwise.js';

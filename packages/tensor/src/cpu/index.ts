@@ -16,7 +16,7 @@ export { CpuBackend } from './cpu-backend.js';
 export { matMulImpl } from './matmul.js';
 export { binaryImpl, unaryImpl, walkBroadcast } from './elementwise.js';
 export { reduceImpl, reducedShape } from './reduce.js';
-export { fastCpuKernels, getNumThreads, setCpuSimd, setNumThreads, type WasmVariant } from './wasm/index.js';
+export { fastCpuKernels, getNumThreads, setCpuSimd, setKernelChunkBytes, setNumThreads, type WasmVariant } from './wasm/index.js';
 export { emptyCpuCache, pooledBytes } from './storage-pool.js';
 
 /**

@@ -1,9 +1,10 @@
-/** Fused GRU layer in WebAssembly (float32); same structure as lstm-wasm.ts. */
+/** Fused GRU layer in WebAssembly (float32); same structure as lstm-wasm.ts (time chunks included). */
 import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
+import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
+import { packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
@@ -11,26 +12,58 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
   const G = 3 * H, BH = B * H;
   const [xProj, wHh, bHh, h0, maskV] = valuesOf(backend, inputs);
+  const Tc = stepsPerChunk(T, B, B * G + 2 * BH + B);
   const mark = rt.mark();
   try {
-    const x = rt.put(xProj!); // input preactivations, turned into the activated gates
     const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
-    const bias = rt.put(bHh!), h = rt.put(h0!), mask = putMask(rt, maskV!);
-    const hh = rt.alloc(B * G), y = rt.alloc(T * BH), hLin = rt.alloc(T * BH);
-    for (let t = 0; t < T; t++) {
-      const xt = x + t * B * G * 4, yt = y + t * BH * 4, lt = hLin + t * BH * 4, mt = mask + t * B * 4;
-      parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
-      splitRows(rt, B, BH, (r0, r1, run) => {
-        const oG = r0 * G * 4, oH = r0 * H * 4;
-        run('gruForward', xt + oG, hh + oG, bias, h + oH, yt + oH, lt + oH, mt + r0 * 4, r1 - r0, H);
-      });
+    const bias = rt.put(bHh!), h = rt.put(h0!), hh = rt.alloc(B * G);
+    // Per-chunk blocks: input preactivations (turned into the activated gates), y, hLin, mask.
+    const x = rt.alloc(Tc * B * G), y = rt.alloc(Tc * BH), hLin = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
+    const chunked = Tc < T;
+    const out = chunked ? { y: jsOutput(T * BH), x: jsOutput(keepState ? T * B * G : 0), hLin: jsOutput(keepState ? T * BH : 0) } : null;
+    for (let t0 = 0; t0 < T; t0 += Tc) {
+      const n = Math.min(Tc, T - t0);
+      copyIn(rt, x, xProj!, t0 * B * G, n * B * G);
+      maskIn(rt, mask, maskV!, t0 * B, n * B);
+      for (let i = 0; i < n; i++) {
+        const xt = x + i * B * G * 4, yt = y + i * BH * 4, lt = hLin + i * BH * 4, mt = mask + i * B * 4;
+        parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
+        splitRows(rt, B, BH, (r0, r1, run) => {
+          const oG = r0 * G * 4, oH = r0 * H * 4;
+          run('gruForward', xt + oG, hh + oG, bias, h + oH, yt + oH, lt + oH, mt + r0 * 4, r1 - r0, H);
+        });
+      }
+      if (!out) continue;
+      copyOut(rt, y, out.y, t0 * BH, n * BH);
+      if (keepState) {
+        copyOut(rt, x, out.x, t0 * B * G, n * B * G);
+        copyOut(rt, hLin, out.hLin, t0 * BH, n * BH);
+      }
     }
     const o = (p: number, n: number, shape: number[]) => backend.out(rt.output(p, n), shape, 'float32');
-    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : backend.out(new Float32Array(0), [0], 'float32'));
+    const none = () => backend.out(new Float32Array(0), [0], 'float32');
+    if (out) {
+      const f = (v: Float32Array, shape: number[]) => (keepState ? backend.out(v, shape, 'float32') : none());
+      return [backend.out(out.y, [T, B, H], 'float32'), o(h, BH, [B, H]), f(out.x, [T, B, G]), f(out.hLin, [T, B, H])];
+    }
+    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : none());
     return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), state(x, T * B * G, [T, B, G]), state(hLin, T * BH, [T, B, H])];
   } finally {
     rt.release(mark);
   }
+}
+
+/** One backward step at arena pointers: gate gradients, then dh_{t−1} = direct + dhh_t·W_hh (masked). */
+function backStep(rt: WasmRuntime, B: number, H: number, pw: number, dh: number, direct: number, tmp: number) {
+  const G = 3 * H, BH = B * H;
+  return (dxt: number, dhht: number, gt: number, lt: number, ht: number, dyt: number, mt: number): void => {
+    splitRows(rt, B, BH, (r0, r1, run) => {
+      const oG = r0 * G * 4, oH = r0 * H * 4;
+      run('gruBackward', dxt + oG, dhht + oG, direct + oH, gt + oG, lt + oH, ht + oH, dyt + oH, dh + oH, mt + r0 * 4, r1 - r0, H);
+    });
+    parallelGemm(rt, B, H, G, dhht, G, pw, tmp, H, false);
+    rt.x.addRowsMasked(dh, direct, tmp, mt, B, H);
+  };
 }
 
 /** in: dy, dhN, wHh, h0, mask, gates, hLin, y → out: dxProj, dwHh, dbHh, dh0. */
@@ -38,6 +71,8 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
   const G = 3 * H, BH = B * H;
   const [dy, dhN, wHh, h0, maskV, gatesV, hLinV, yV] = valuesOf(backend, inputs);
+  const Tc = stepsPerChunk(T, B, 3 * B * G + 3 * BH + B);
+  if (Tc < T) return gruBackwardChunked(rt, backend, inputs, Tc);
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH);
@@ -47,14 +82,10 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     const direct = rt.alloc(BH), tmp = rt.alloc(BH);
     const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
+    const step = backStep(rt, B, H, pw, dh, direct, tmp);
     for (let t = T - 1; t >= 0; t--) {
-      const o = t * B * G * 4, s = t * BH * 4, mt = mask + t * B * 4;
-      splitRows(rt, B, BH, (r0, r1, run) => {
-        const oG = o + r0 * G * 4, oH = r0 * H * 4;
-        run('gruBackward', dx + oG, dhh + oG, direct + oH, gates + oG, hLin + s + oH, hs + s + oH, dyp + s + oH, dh + oH, mt + r0 * 4, r1 - r0, H);
-      });
-      parallelGemm(rt, B, H, G, dhh + o, G, pw, tmp, H, false);
-      rt.x.addRowsMasked(dh, direct, tmp, mt, B, H);
+      const o = t * B * G * 4, s = t * BH * 4;
+      step(dx + o, dhh + o, gates + o, hLin + s, hs + s, dyp + s, mask + t * B * 4);
     }
     const dw = weightGrad(rt, dhh, hs, T * B, G, H);
     const db = rt.alloc(G);
@@ -62,6 +93,54 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     return [
       backend.out(rt.output(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
       backend.out(rt.output(db, G), [G], 'float32'), backend.out(rt.output(dh, BH), [B, H], 'float32'),
+    ];
+  } finally {
+    rt.resetFlush();
+    rt.release(mark);
+  }
+}
+
+/** The backward in time chunks (see lstm-wasm.ts lstmBackwardChunked). */
+function gruBackwardChunked(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], Tc: number): TensorInfo[] {
+  const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
+  const G = 3 * H, BH = B * H;
+  const [dy, dhN, wHh, h0, maskV, gatesV, hLinV, yV] = valuesOf(backend, inputs);
+  const mark = rt.mark();
+  try {
+    const wp = rt.ref(wHh!);
+    const dh = rt.put(dhN!);
+    const scale = Math.max(maxAbsJs(dy!), rt.x.maxAbs(dh, BH));
+    rt.x.setFlushBelow((scale * 2 ** -64) / Math.max(1, rt.x.maxAbs(wp, wHh!.length)));
+    rt.x.flushDenormals(dh, BH);
+    const pw = packPlain(rt, wp, G, H), direct = rt.alloc(BH), tmp = rt.alloc(BH);
+    const gates = rt.alloc(Tc * B * G), dx = rt.alloc(Tc * B * G), dhh = rt.alloc(Tc * B * G);
+    const hLin = rt.alloc(Tc * BH), hs = rt.alloc(Tc * BH), dyC = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
+    const dxOut = jsOutput(T * B * G), dhhOut = jsOutput(T * B * G);
+    const step = backStep(rt, B, H, pw, dh, direct, tmp);
+    for (let t0 = Math.floor((T - 1) / Tc) * Tc; t0 >= 0; t0 -= Tc) {
+      const n = Math.min(Tc, T - t0);
+      copyIn(rt, gates, gatesV!, t0 * B * G, n * B * G);
+      copyIn(rt, hLin, hLinV!, t0 * BH, n * BH);
+      if (t0 === 0) {
+        copyIn(rt, hs, h0!, 0, BH);
+        copyIn(rt, hs + BH * 4, yV!, 0, (n - 1) * BH);
+      } else {
+        copyIn(rt, hs, yV!, (t0 - 1) * BH, n * BH);
+      }
+      copyIn(rt, dyC, dy!, t0 * BH, n * BH);
+      rt.x.flushDenormals(dyC, n * BH);
+      maskIn(rt, mask, maskV!, t0 * B, n * B);
+      for (let i = n - 1; i >= 0; i--) {
+        const o = i * B * G * 4, s = i * BH * 4;
+        step(dx + o, dhh + o, gates + o, hLin + s, hs + s, dyC + s, mask + i * B * 4);
+      }
+      copyOut(rt, dx, dxOut, t0 * B * G, n * B * G);
+      copyOut(rt, dhh, dhhOut, t0 * B * G, n * B * G);
+    }
+    const { dw, db } = weightGradChunked(rt, dhhOut, h0!, yV!, T, B, G, H, Tc, true);
+    return [
+      backend.out(dxOut, [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
+      backend.out(db!, [G], 'float32'), backend.out(rt.output(dh, BH), [B, H], 'float32'),
     ];
   } finally {
     rt.resetFlush();

@@ -54,3 +54,4 @@ export const fastCpuKernels: KernelConfig<string, CpuBackend>[] = [
 
 export { setCpuSimd, wasmRuntime, type WasmVariant } from './runtime.js';
 export { getNumThreads, setNumThreads } from './threads.js';
+export { setKernelChunkBytes } from './chunks.js';

@@ -3,14 +3,16 @@
  * (with W_hh packed once per call), then the gate math in place; backward mirrors it, and the
  * weight gradient is one gemm over all steps. With threads, each product is split by columns and the gate
  * math by batch rows (rows are independent within a step). Arena memory only: nothing is allocated per step.
+ * Sequences too long for the kernel memory run in time chunks (chunks.ts) with the same results.
  * Gradients are written with subnormals flushed to zero (vanishing gradients are otherwise ~100×
  * slower on x86).
  */
 import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
+import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
+import { packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, c0, mask → out: y, hN, cN, gates, cells. */
@@ -18,22 +20,41 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
   const G = 4 * H, BH = B * H;
   const [xProj, wHh, h0, c0, maskV] = valuesOf(backend, inputs);
+  const Tc = stepsPerChunk(T, B, B * G + 2 * BH + B);
   const mark = rt.mark();
   try {
-    const g = rt.put(xProj!); // preactivations, turned into the activated gates step by step
     const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
-    const h = rt.put(h0!), c = rt.put(c0!), mask = putMask(rt, maskV!);
-    const y = rt.alloc(T * BH), cells = rt.alloc(T * BH);
-    for (let t = 0; t < T; t++) {
-      const gt = g + t * B * G * 4, yt = y + t * BH * 4, ct = cells + t * BH * 4, mt = mask + t * B * 4;
-      parallelGemm(rt, B, G, H, h, H, pw, gt, G, true); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
-      splitRows(rt, B, BH, (r0, r1, x) => {
-        const oG = r0 * G * 4, oH = r0 * H * 4;
-        x('lstmForward', gt + oG, c + oH, h + oH, yt + oH, ct + oH, mt + r0 * 4, r1 - r0, H);
-      });
+    const h = rt.put(h0!), c = rt.put(c0!);
+    // Per-chunk blocks: preactivations (turned into the activated gates step by step), y, cells, mask.
+    const g = rt.alloc(Tc * B * G), y = rt.alloc(Tc * BH), cells = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
+    const chunked = Tc < T;
+    const out = chunked ? { y: jsOutput(T * BH), g: jsOutput(keepState ? T * B * G : 0), cells: jsOutput(keepState ? T * BH : 0) } : null;
+    for (let t0 = 0; t0 < T; t0 += Tc) {
+      const n = Math.min(Tc, T - t0);
+      copyIn(rt, g, xProj!, t0 * B * G, n * B * G);
+      maskIn(rt, mask, maskV!, t0 * B, n * B);
+      for (let i = 0; i < n; i++) {
+        const gt = g + i * B * G * 4, yt = y + i * BH * 4, ct = cells + i * BH * 4, mt = mask + i * B * 4;
+        parallelGemm(rt, B, G, H, h, H, pw, gt, G, true); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
+        splitRows(rt, B, BH, (r0, r1, x) => {
+          const oG = r0 * G * 4, oH = r0 * H * 4;
+          x('lstmForward', gt + oG, c + oH, h + oH, yt + oH, ct + oH, mt + r0 * 4, r1 - r0, H);
+        });
+      }
+      if (!out) continue;
+      copyOut(rt, y, out.y, t0 * BH, n * BH);
+      if (keepState) {
+        copyOut(rt, g, out.g, t0 * B * G, n * B * G);
+        copyOut(rt, cells, out.cells, t0 * BH, n * BH);
+      }
     }
     const o = (p: number, n: number, shape: number[]) => backend.out(rt.output(p, n), shape, 'float32');
-    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : backend.out(new Float32Array(0), [0], 'float32'));
+    const none = () => backend.out(new Float32Array(0), [0], 'float32');
+    if (out) {
+      const f = (v: Float32Array, shape: number[]) => (keepState ? backend.out(v, shape, 'float32') : none());
+      return [backend.out(out.y, [T, B, H], 'float32'), o(h, BH, [B, H]), o(c, BH, [B, H]), f(out.g, [T, B, G]), f(out.cells, [T, B, H])];
+    }
+    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : none());
     return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(c, BH, [B, H]), state(g, T * B * G, [T, B, G]), state(cells, T * BH, [T, B, H])];
   } finally {
     rt.release(mark);
@@ -45,6 +66,8 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
   const { T, B, H } = seqDims(inputs[0]!, inputs[4]!);
   const G = 4 * H, BH = B * H;
   const [dy, dhN, dcN, wHh, h0, c0, maskV, gatesV, cellsV, yV] = valuesOf(backend, inputs);
+  const Tc = stepsPerChunk(T, B, 2 * B * G + 3 * BH + B);
+  if (Tc < T) return lstmBackwardChunked(rt, backend, inputs, Tc);
   const mark = rt.mark();
   try {
     const hs = putConcat(rt, h0!, yV!, (T - 1) * BH); // h_{t-1} for every t: [h0 | y_0 … y_{T-2}]
@@ -54,19 +77,73 @@ export function lstmBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: r
     const gates = rt.ref(gatesV!), mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
     const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G);
+    const step = backStep(rt, B, H, pw, dh, dc, tmp);
     for (let t = T - 1; t >= 0; t--) {
-      const dxt = dx + t * B * G * 4, gt = gates + t * B * G * 4, mt = mask + t * B * 4;
-      const ct = cs + (t + 1) * BH * 4, cp = cs + t * BH * 4, dyt = dyp + t * BH * 4;
-      splitRows(rt, B, BH, (r0, r1, x) => {
-        const oG = r0 * G * 4, oH = r0 * H * 4;
-        x('lstmBackward', dxt + oG, gt + oG, ct + oH, cp + oH, dyt + oH, dh + oH, dc + oH, mt + r0 * 4, r1 - r0, H);
-      });
-      parallelGemm(rt, B, H, G, dxt, G, pw, tmp, H, false); // dh_{t-1} = dz_t · W_hh   (B, H)
-      rt.x.selectRows(dh, tmp, mt, B, H);
+      step(dx + t * B * G * 4, gates + t * B * G * 4, cs + (t + 1) * BH * 4, cs + t * BH * 4, dyp + t * BH * 4, mask + t * B * 4);
     }
     const dw = weightGrad(rt, dx, hs, T * B, G, H);
     return [
       backend.out(rt.output(dx, T * B * G), [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
+      backend.out(rt.output(dh, BH), [B, H], 'float32'), backend.out(rt.output(dc, BH), [B, H], 'float32'),
+    ];
+  } finally {
+    rt.resetFlush();
+    rt.release(mark);
+  }
+}
+
+/** One backward step at arena pointers: gate gradients into dxt, then dh_{t−1} = dz_t·W_hh (masked). */
+function backStep(rt: WasmRuntime, B: number, H: number, pw: number, dh: number, dc: number, tmp: number) {
+  const G = 4 * H, BH = B * H;
+  return (dxt: number, gt: number, ct: number, cp: number, dyt: number, mt: number): void => {
+    splitRows(rt, B, BH, (r0, r1, x) => {
+      const oG = r0 * G * 4, oH = r0 * H * 4;
+      x('lstmBackward', dxt + oG, gt + oG, ct + oH, cp + oH, dyt + oH, dh + oH, dc + oH, mt + r0 * 4, r1 - r0, H);
+    });
+    parallelGemm(rt, B, H, G, dxt, G, pw, tmp, H, false); // dh_{t-1} = dz_t · W_hh   (B, H)
+    rt.x.selectRows(dh, tmp, mt, B, H);
+  };
+}
+
+/**
+ * The backward in time chunks of Tc steps, last chunk first: gates, cells, dy and mask of a chunk
+ * are copied in, its dxProj copied out; the weight gradient is then summed in ascending chunks.
+ * The flush threshold comes from the whole dy, as the one-piece kernel's (runtime.ts putGradients).
+ */
+function lstmBackwardChunked(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], Tc: number): TensorInfo[] {
+  const { T, B, H } = seqDims(inputs[0]!, inputs[4]!);
+  const G = 4 * H, BH = B * H;
+  const [dy, dhN, dcN, wHh, h0, c0, maskV, gatesV, cellsV, yV] = valuesOf(backend, inputs);
+  const mark = rt.mark();
+  try {
+    const wp = rt.ref(wHh!);
+    const dh = rt.put(dhN!), dc = rt.put(dcN!);
+    const scale = Math.max(maxAbsJs(dy!), rt.x.maxAbs(dh, BH), rt.x.maxAbs(dc, BH));
+    rt.x.setFlushBelow((scale * 2 ** -64) / Math.max(1, rt.x.maxAbs(wp, wHh!.length)));
+    rt.x.flushDenormals(dh, BH);
+    rt.x.flushDenormals(dc, BH);
+    const pw = packPlain(rt, wp, G, H), tmp = rt.alloc(BH);
+    const gates = rt.alloc(Tc * B * G), dx = rt.alloc(Tc * B * G), cs = rt.alloc((Tc + 1) * BH);
+    const dyC = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
+    const dxOut = jsOutput(T * B * G);
+    const step = backStep(rt, B, H, pw, dh, dc, tmp);
+    for (let t0 = Math.floor((T - 1) / Tc) * Tc; t0 >= 0; t0 -= Tc) {
+      const n = Math.min(Tc, T - t0);
+      copyIn(rt, gates, gatesV!, t0 * B * G, n * B * G);
+      if (t0 === 0) copyIn(rt, cs, c0!, 0, BH);
+      else copyIn(rt, cs, cellsV!, (t0 - 1) * BH, BH); // c_{t0−1}
+      copyIn(rt, cs + BH * 4, cellsV!, t0 * BH, n * BH);
+      copyIn(rt, dyC, dy!, t0 * BH, n * BH);
+      rt.x.flushDenormals(dyC, n * BH);
+      maskIn(rt, mask, maskV!, t0 * B, n * B);
+      for (let i = n - 1; i >= 0; i--) {
+        step(dx + i * B * G * 4, gates + i * B * G * 4, cs + (i + 1) * BH * 4, cs + i * BH * 4, dyC + i * BH * 4, mask + i * B * 4);
+      }
+      copyOut(rt, dx, dxOut, t0 * B * G, n * B * G);
+    }
+    const { dw } = weightGradChunked(rt, dxOut, h0!, yV!, T, B, G, H, Tc, false);
+    return [
+      backend.out(dxOut, [T, B, G], 'float32'), backend.out(dw, [G, H], 'float32'),
       backend.out(rt.output(dh, BH), [B, H], 'float32'), backend.out(rt.output(dc, BH), [B, H], 'float32'),
     ];
   } finally {

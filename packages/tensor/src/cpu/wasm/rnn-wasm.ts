@@ -1,10 +1,11 @@
-/** Fused Elman RNN layer in WebAssembly (float32, tanh or relu). */
+/** Fused Elman RNN layer in WebAssembly (float32, tanh or relu); time chunks as in lstm-wasm.ts. */
 import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import type { Nonlinearity } from '../fused/rnn-js.js';
+import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { packPlain, packTransposed, putConcat, putMask, weightGrad } from './seq-common.js';
+import { packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, mask → out: y, hN. */
@@ -12,22 +13,44 @@ export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
   const BH = B * H;
   const [xProj, wHh, h0, maskV] = valuesOf(backend, inputs);
+  const Tc = stepsPerChunk(T, B, 2 * BH + B);
   const mark = rt.mark();
   try {
-    const pre = rt.put(xProj!), pw = packTransposed(rt, inputs[1]!, wHh!, H, H);
-    const h = rt.put(h0!), mask = putMask(rt, maskV!), y = rt.alloc(T * BH);
-    for (let t = 0; t < T; t++) {
-      const p = pre + t * BH * 4, yt = y + t * BH * 4, mt = mask + t * B * 4;
-      parallelGemm(rt, B, H, H, h, H, pw, p, H, true);
-      splitRows(rt, B, BH, (r0, r1, x) => {
-        const o = r0 * H * 4;
-        x('rnnForward', p + o, h + o, yt + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
-      });
+    const pw = packTransposed(rt, inputs[1]!, wHh!, H, H), h = rt.put(h0!);
+    const pre = rt.alloc(Tc * BH), y = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
+    const yOut = Tc < T ? jsOutput(T * BH) : null;
+    for (let t0 = 0; t0 < T; t0 += Tc) {
+      const n = Math.min(Tc, T - t0);
+      copyIn(rt, pre, xProj!, t0 * BH, n * BH);
+      maskIn(rt, mask, maskV!, t0 * B, n * B);
+      for (let i = 0; i < n; i++) {
+        const p = pre + i * BH * 4, yt = y + i * BH * 4, mt = mask + i * B * 4;
+        parallelGemm(rt, B, H, H, h, H, pw, p, H, true);
+        splitRows(rt, B, BH, (r0, r1, x) => {
+          const o = r0 * H * 4;
+          x('rnnForward', p + o, h + o, yt + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
+        });
+      }
+      if (yOut) copyOut(rt, y, yOut, t0 * BH, n * BH);
     }
-    return [backend.out(rt.output(y, T * BH), [T, B, H], 'float32'), backend.out(rt.output(h, BH), [B, H], 'float32')];
+    const yT = yOut ? backend.out(yOut, [T, B, H], 'float32') : backend.out(rt.output(y, T * BH), [T, B, H], 'float32');
+    return [yT, backend.out(rt.output(h, BH), [B, H], 'float32')];
   } finally {
     rt.release(mark);
   }
+}
+
+/** One backward step at arena pointers (ys: y_t, the step's output). */
+function backStep(rt: WasmRuntime, B: number, H: number, pw: number, dh: number, tmp: number, act: Nonlinearity) {
+  const BH = B * H, relu = act === 'relu' ? 1 : 0;
+  return (dxt: number, yt: number, dyt: number, mt: number): void => {
+    splitRows(rt, B, BH, (r0, r1, x) => {
+      const o = r0 * H * 4;
+      x('rnnBackward', dxt + o, yt + o, dyt + o, dh + o, mt + r0 * 4, r1 - r0, H, relu);
+    });
+    parallelGemm(rt, B, H, H, dxt, H, pw, tmp, H, false);
+    rt.x.selectRows(dh, tmp, mt, B, H);
+  };
 }
 
 /** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0. */
@@ -35,28 +58,42 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
   const BH = B * H;
   const [dy, dhN, wHh, h0, maskV, yV] = valuesOf(backend, inputs);
+  const Tc = stepsPerChunk(T, B, 3 * BH + B);
   const mark = rt.mark();
   try {
-    const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
     const wp = rt.ref(wHh!);
-    const [dyp, dh] = rt.putGradients(wp, wHh!.length, dy!, dhN!) as [number, number];
-    const mask = putMask(rt, maskV!), tmp = rt.alloc(BH);
-    const pw = packPlain(rt, wp, H, H);
-    const dx = rt.alloc(T * BH);
-    for (let t = T - 1; t >= 0; t--) {
-      const s = t * BH * 4, mt = mask + t * B * 4;
-      splitRows(rt, B, BH, (r0, r1, x) => {
-        const o = r0 * H * 4;
-        x('rnnBackward', dx + s + o, hs + s + BH * 4 + o, dyp + s + o, dh + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
-      });
-      parallelGemm(rt, B, H, H, dx + s, H, pw, tmp, H, false);
-      rt.x.selectRows(dh, tmp, mt, B, H);
+    const tmp = rt.alloc(BH), pw = packPlain(rt, wp, H, H);
+    if (Tc >= T) {
+      const hs = putConcat(rt, h0!, yV!, T * BH); // [h0 | y_0 … y_{T-1}]: h_{t-1} at t, y_t at t + 1
+      const [dyp, dh] = rt.putGradients(wp, wHh!.length, dy!, dhN!) as [number, number];
+      const mask = putMask(rt, maskV!), dx = rt.alloc(T * BH);
+      const step = backStep(rt, B, H, pw, dh, tmp, act);
+      for (let t = T - 1; t >= 0; t--) step(dx + t * BH * 4, hs + (t + 1) * BH * 4, dyp + t * BH * 4, mask + t * B * 4);
+      const dw = weightGrad(rt, dx, hs, T * B, H, H);
+      return [
+        backend.out(rt.output(dx, T * BH), [T, B, H], 'float32'), backend.out(dw, [H, H], 'float32'),
+        backend.out(rt.output(dh, BH), [B, H], 'float32'),
+      ];
     }
-    const dw = weightGrad(rt, dx, hs, T * B, H, H);
-    return [
-      backend.out(rt.output(dx, T * BH), [T, B, H], 'float32'), backend.out(dw, [H, H], 'float32'),
-      backend.out(rt.output(dh, BH), [B, H], 'float32'),
-    ];
+    // Time chunks, last first (see lstm-wasm.ts lstmBackwardChunked).
+    const dh = rt.put(dhN!);
+    const scale = Math.max(maxAbsJs(dy!), rt.x.maxAbs(dh, BH));
+    rt.x.setFlushBelow((scale * 2 ** -64) / Math.max(1, rt.x.maxAbs(wp, wHh!.length)));
+    rt.x.flushDenormals(dh, BH);
+    const ys = rt.alloc(Tc * BH), dyC = rt.alloc(Tc * BH), dx = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
+    const dxOut = jsOutput(T * BH);
+    const step = backStep(rt, B, H, pw, dh, tmp, act);
+    for (let t0 = Math.floor((T - 1) / Tc) * Tc; t0 >= 0; t0 -= Tc) {
+      const n = Math.min(Tc, T - t0);
+      copyIn(rt, ys, yV!, t0 * BH, n * BH);
+      copyIn(rt, dyC, dy!, t0 * BH, n * BH);
+      rt.x.flushDenormals(dyC, n * BH);
+      maskIn(rt, mask, maskV!, t0 * B, n * B);
+      for (let i = n - 1; i >= 0; i--) step(dx + i * BH * 4, ys + i * BH * 4, dyC + i * BH * 4, mask + i * B * 4);
+      copyOut(rt, dx, dxOut, t0 * BH, n * BH);
+    }
+    const { dw } = weightGradChunked(rt, dxOut, h0!, yV!, T, B, H, H, Tc, false);
+    return [backend.out(dxOut, [T, B, H], 'float32'), backend.out(dw, [H, H], 'float32'), backend.out(rt.output(dh, BH), [B, H], 'float32')];
   } finally {
     rt.resetFlush();
     rt.release(mark);

@@ -3,6 +3,7 @@ import type { TensorInfo } from '../../backend.js';
 import type { TypedArray } from '../../dtype.js';
 import { packedOperand } from './packed-cache.js';
 import type { WasmRuntime } from './runtime.js';
+import { copyIn } from './chunks.js';
 import { parallelGemm } from './threads.js';
 
 /** Copies the mask [T,B] into the arena as float 0/1. */
@@ -47,4 +48,44 @@ export function weightGrad(rt: WasmRuntime, dz: number, hPrev: number, rows: num
   const dw = rt.alloc(G * H);
   parallelGemm(rt, G, H, rows, dz, G, pb, dw, H, false, true); // dz read as its transpose while packing
   return rt.output(dw, G * H);
+}
+
+/**
+ * `weightGrad` (and, with `bias`, the column sums of dz) for a chunked backward: dz [T·B, G] and the
+ * previous states h_{t−1} (h0 for t = 0, else y_{t−1}) stream through the kernel memory in chunks of
+ * Tc steps, ascending, each product accumulating onto the last — the same sums, in the same order,
+ * as the one-piece version (chunks.ts). The bias sum carries across chunks as a leading row.
+ */
+export function weightGradChunked(
+  rt: WasmRuntime, dz: Float32Array, h0: TypedArray, y: TypedArray, T: number, B: number, G: number, H: number, Tc: number, bias: boolean,
+): { dw: Float32Array; db: Float32Array | null } {
+  const BH = B * H, R = Tc * B;
+  const mark = rt.mark();
+  try {
+    const dzC = rt.alloc((R + 1) * G), rowsAt = dzC + G * 4; // row 0: the bias sum so far
+    const hC = rt.alloc(R * H), pb = rt.alloc(rt.x.packedSize(R, H));
+    const dw = rt.alloc(G * H), db = bias ? rt.alloc(G) : 0;
+    for (let t0 = 0; t0 < T; t0 += Tc) {
+      const n = Math.min(Tc, T - t0), rows = n * B;
+      copyIn(rt, rowsAt, dz, t0 * B * G, rows * G);
+      if (t0 === 0) {
+        copyIn(rt, hC, h0, 0, BH);
+        copyIn(rt, hC + BH * 4, y, 0, (n - 1) * BH);
+      } else {
+        copyIn(rt, hC, y, (t0 - 1) * BH, n * BH);
+      }
+      rt.x.packB(hC, H, 0, rows, H, pb);
+      parallelGemm(rt, G, H, rows, rowsAt, G, pb, dw, H, t0 > 0, true);
+      if (!bias) continue;
+      if (t0 === 0) {
+        rt.x.colSum(rowsAt, rows, G, db);
+      } else {
+        rt.f32().copyWithin(dzC >> 2, db >> 2, (db >> 2) + G);
+        rt.x.colSum(dzC, rows + 1, G, db);
+      }
+    }
+    return { dw: rt.take(dw, G * H), db: bias ? rt.take(db, G) : null };
+  } finally {
+    rt.release(mark);
+  }
 }
