@@ -1,13 +1,13 @@
 /** Options of `recur train` and how they combine with a preset into a {@link TrainConfig}. */
 import { choiceOption, numberOption, type OptionSpecs, type ParsedArgs } from '../args.js';
-import { CELLS, OPTIMIZERS, presetConfig, type TrainConfig } from '../config.js';
+import { CELLS, OPTIMIZERS, POOLINGS, SCHEDULES, presetConfig, type PoolMode, type TrainConfig } from '../config.js';
 import { usageError } from '../errors.js';
 
 export const TRAIN_OPTIONS: OptionSpecs = {
   data: { type: 'string', arg: 'PATH', help: 'aclImdb folder, aclImdb_v1.tar.gz, or TSV/CSV/JSONL with text,label (default: built-in corpus)' },
   test: { type: 'string', arg: 'FILE', help: 'separate labelled test file for TSV/CSV/JSONL data' },
   out: { type: 'string', arg: 'DIR', help: 'run directory (default runs/<timestamp>)' },
-  preset: { type: 'string', arg: 'NAME', help: 'tiny (default) | fast (IMDB on a CPU) | seed (the tutorial model)' },
+  preset: { type: 'string', arg: 'NAME', help: 'tiny (default) | fast (IMDB in minutes) | accurate (IMDB ≥ 89 %) | seed (the tutorial model)' },
   resume: { type: 'string', arg: 'RUN', help: 'continue an interrupted run from its last checkpoint' },
   cell: { type: 'string', arg: 'rnn|lstm|gru', help: 'recurrent cell' },
   layers: { type: 'string', arg: 'N', help: 'stacked recurrent layers' },
@@ -16,6 +16,9 @@ export const TRAIN_OPTIONS: OptionSpecs = {
   bidirectional: { type: 'boolean', help: 'bidirectional recurrent layers' },
   'no-bidirectional': { type: 'boolean', help: 'one direction only' },
   dropout: { type: 'string', arg: 'P', help: 'dropout on embeddings, between layers and before the classifier' },
+  pooling: { type: 'string', arg: 'MODES', help: 'what the classifier reads, comma-separated: max, mean, last (default last)' },
+  'embedding-dropout': { type: 'string', arg: 'P', help: 'drop whole token embeddings with probability P in training' },
+  schedule: { type: 'string', arg: 'constant|onecycle', help: 'learning-rate schedule over the run (onecycle: warm-up to --lr, then cosine decay)' },
   glove: { type: 'string', arg: 'PATH|NAME', help: 'pretrained vectors: a GloVe/word2vec file, a name such as glove.6B.100d (looked up in $RECUR_DATA/glove), or none' },
   'max-vocab': { type: 'string', arg: 'N', help: 'most frequent training tokens kept (plus <unk>, <pad>)' },
   'min-freq': { type: 'string', arg: 'N', help: 'drop tokens seen fewer times' },
@@ -51,6 +54,14 @@ export function applyTrainFlags(base: TrainConfig, v: ParsedArgs['values']): Tra
   if (v.bidirectional) c.model.bidirectional = true;
   if (v['no-bidirectional']) c.model.bidirectional = false;
   set(n('dropout', { min: 0, max: 0.99 }), (x) => (c.model.dropout = x));
+  set(n('embedding-dropout', { min: 0, max: 0.99 }), (x) => (c.model.embeddingDropout = x));
+  if (typeof v.pooling === 'string') {
+    const modes = v.pooling.split(',').map((x) => x.trim());
+    const bad = modes.find((x) => !POOLINGS.includes(x as PoolMode));
+    if (bad !== undefined || new Set(modes).size !== modes.length) throw usageError(`--pooling ${v.pooling}: give distinct modes among ${POOLINGS.join(', ')}, e.g. --pooling max,mean,last`);
+    c.model.pooling = modes as PoolMode[];
+  }
+  set(choiceOption('train', v, 'schedule', SCHEDULES), (x) => (c.schedule = x));
   if (typeof v.glove === 'string') c.glove = v.glove === 'none' || v.glove === '' ? null : v.glove;
   set(n('max-vocab', { int: true, min: 1 }), (x) => (c.maxVocab = x));
   set(n('min-freq', { int: true, min: 1 }), (x) => (c.minFreq = x));

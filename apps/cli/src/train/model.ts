@@ -22,6 +22,8 @@ export function buildModel(config: TrainConfig, vocabSize: number, padIdx: numbe
     padIdx,
     cell: m.cell,
     seed: config.seed,
+    pooling: m.pooling ?? ['last'],
+    embeddingDropout: m.embeddingDropout ?? 0,
   });
 }
 

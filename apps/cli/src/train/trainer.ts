@@ -5,7 +5,7 @@
  * the result (weights, optimizer state, the random stream, position in the epoch, running sums) is
  * in the checkpoint, so a resumed run ends with exactly the weights of an uninterrupted one.
  */
-import type { Optimizer, SentimentRNN } from '@recur/recurrent';
+import { OneCycleLR, type LRScheduler, type Optimizer, type SentimentRNN } from '@recur/recurrent';
 import { BucketIterator, type Encoded } from '@recur/text';
 import { getRandomState } from '@recur/tensor';
 import type { TrainConfig } from '../config.js';
@@ -90,6 +90,12 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
   });
   const evalOpts = { batchSize: Math.max(config.batchSize, 128), padIndex: input.padIndex, unkIndex: input.unkIndex, maxLength: config.maxLength };
   const stepsInEpoch = it.length;
+  // The lr is a function of the global step alone, so a resumed run picks it up exactly.
+  let schedule: LRScheduler | null = null;
+  if (config.schedule === 'onecycle') {
+    schedule = new OneCycleLR(optimizer, { maxLr: config.lr, totalSteps: Math.max(1, config.epochs * stepsInEpoch) });
+    schedule.loadStateDict({ epoch: Math.min(state.step, config.epochs * stepsInEpoch) });
+  }
   model.train();
   while (state.epoch < config.epochs && !state.finished) {
     const epoch = state.epoch;
@@ -112,6 +118,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
       }
       state.trainSeconds += dt;
       state.step++;
+      schedule?.step();
       state.stepInEpoch++;
       const w = state.windowSums!;
       progress.step({
