@@ -9,6 +9,7 @@ import { Vocab } from '@recur/text';
 import { describeModel, validateConfig, type TrainConfig } from './config.js';
 import { CliError, oneLine } from './errors.js';
 import { readJson, writeFileAtomic, writeJsonAtomic } from './fs-util.js';
+import { faultPoint } from './faults.js';
 import { readMetrics } from './metrics.js';
 import { renderReport, type RunSummary } from './report/html.js';
 import { loadCheckpoint, requireCheckpoint, type CheckpointName, type CheckpointState } from './train/checkpoint.js';
@@ -58,6 +59,7 @@ export function loadRunModel(dir: string, which: CheckpointName = 'best'): { con
 export function writeRunReport(dir: string, config: TrainConfig, summary: RunSummary & Record<string, unknown>): void {
   const f = runFiles(dir);
   writeJsonAtomic(f.summary, summary);
+  faultPoint('report');
   writeFileAtomic(f.report, renderReport(config, readMetrics(f.metrics), summary));
 }
 

@@ -78,6 +78,6 @@ describe('resume', () => {
     expect(oneLineError(r)).toContain("'--hidden' cannot be changed");
     const o = await cli('train', '--out', full);
     expect(o.code).toBe(1);
-    expect(oneLineError(o)).toMatch(/already exists and is not empty \(use --resume/);
+    expect(oneLineError(o)).toMatch(/already holds a run \(use --resume .*full to continue it, or another --out\)/);
   });
 });

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
+import { faultPoint } from '../faults.js';
 import { writeFileAtomic, writeJsonAtomic } from '../fs-util.js';
 
 export type CheckpointName = 'best' | 'last';
@@ -74,12 +75,14 @@ export function saveCheckpointFiles(runDir: string, name: CheckpointName, files:
     writeFileAtomic(join(tmp, file), bytes);
     meta[file] = { bytes: bytes.length, sha256: sha256(bytes) };
   }
+  faultPoint(`checkpoint-write:${name}`);
   const full: CheckpointState = { format: 'recur-checkpoint', version: 1, name, ...state, files: meta };
   writeJsonAtomic(join(tmp, 'state.json'), full);
   const target = join(base, name);
   const old = join(base, `.${name}.old`);
   rmSync(old, { recursive: true, force: true });
   if (existsSync(target)) renameSync(target, old);
+  faultPoint(`checkpoint-rename:${name}`);
   renameSync(tmp, target);
   rmSync(old, { recursive: true, force: true });
   return target;

@@ -3,7 +3,31 @@ import { backward, noGrad } from '@recur/autograd';
 import { bceWithLogits, clipGradNorm, type Optimizer, type SentimentRNN } from '@recur/recurrent';
 import { BucketIterator, toBatchTensors, type Batch, type Encoded } from '@recur/text';
 import { dispose, greater, keep, reshape, scope, type Tensor } from '@recur/tensor';
+import { faultPoint } from '../faults.js';
 import { confusion, type EvalResult } from '../metrics.js';
+
+/** Options of {@link predictLogits} and {@link evaluate}. */
+export interface EvalOptions {
+  batchSize: number;
+  padIndex: number;
+  unkIndex: number;
+  /** Tokens kept per text (0 = all). */
+  maxLength: number;
+  /** Checked between batches (after yielding to the event loop, so signal handlers run). */
+  shouldStop?: () => boolean;
+  /** Fault-injection phase reported before each batch (see faults.ts). */
+  phase?: string;
+}
+
+/** Thrown by {@link predictLogits} when `shouldStop` says so between two batches. */
+export class EvalInterrupted extends Error {
+  constructor(readonly done: number, readonly total: number) {
+    super(`evaluation interrupted after ${done} of ${total} texts`);
+    this.name = 'EvalInterrupted';
+  }
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /** log(1 + e^x) without overflow. */
 export const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
@@ -50,6 +74,7 @@ export async function trainStep(model: SentimentRNN, optimizer: Optimizer, batch
       grads = c.grads;
     }
     optimizer.step(grads);
+    faultPoint('step');
     return { loss: value, correct: right };
   } finally {
     dispose(grads);
@@ -59,7 +84,7 @@ export async function trainStep(model: SentimentRNN, optimizer: Optimizer, batch
 }
 
 /** The logit of every example, in input order (eval mode, no gradients). */
-export async function predictLogits(model: SentimentRNN, examples: readonly Encoded[], o: { batchSize: number; padIndex: number; unkIndex: number; maxLength: number }): Promise<Float32Array> {
+export async function predictLogits(model: SentimentRNN, examples: readonly Encoded[], o: EvalOptions): Promise<Float32Array> {
   const out = new Float32Array(examples.length);
   if (examples.length === 0) return out;
   const it = new BucketIterator(examples, {
@@ -68,8 +93,14 @@ export async function predictLogits(model: SentimentRNN, examples: readonly Enco
   });
   const wasTraining = model.training;
   model.eval();
+  let done = 0;
   try {
     for (const batch of it.epoch(0)) {
+      if (o.shouldStop) {
+        await tick(); // a signal that arrived during the previous batch is handled here
+        if (o.shouldStop()) throw new EvalInterrupted(done, examples.length);
+      }
+      if (o.phase) faultPoint(o.phase);
       const p = noGrad(() => scope(() => {
         const { ids, lengths, labels } = toBatchTensors(batch);
         const logit = reshape(model.forward(ids, batch.lengths), [batch.batchSize]); // (B)
@@ -79,6 +110,7 @@ export async function predictLogits(model: SentimentRNN, examples: readonly Enco
       const values = await p.data();
       p.dispose();
       batch.indices.forEach((ex, b) => (out[ex] = values[b]!));
+      done += batch.batchSize;
     }
   } finally {
     model.train(wasTraining);
@@ -92,7 +124,7 @@ export async function predictLogits(model: SentimentRNN, examples: readonly Enco
  * @example
  * const r = await evaluate(model, validEncoded, { batchSize: 128, padIndex: 1, unkIndex: 0, maxLength: 0 });
  */
-export async function evaluate(model: SentimentRNN, examples: readonly Encoded[], o: { batchSize: number; padIndex: number; unkIndex: number; maxLength: number }): Promise<EvalResult> {
+export async function evaluate(model: SentimentRNN, examples: readonly Encoded[], o: EvalOptions): Promise<EvalResult> {
   const start = performance.now();
   const logits = await predictLogits(model, examples, o);
   const labels = Int32Array.from(examples, (e) => e.label ?? 0);

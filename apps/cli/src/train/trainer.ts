@@ -150,12 +150,14 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
     state.stepInEpoch = 0;
     state.epochSums = zeroSums();
     state.finished = state.epoch >= config.epochs;
+    // The epoch row goes to the log before `best` is saved, so a run resumed from `best` (when a
+    // crash took `last`) has every row up to its state.
+    appendMetrics(input.metricsPath, row);
     if (best) {
       state.bestValidAcc = v.acc;
       state.bestEpoch = epoch + 1;
       await save('best');
     }
-    appendMetrics(input.metricsPath, row);
     progress.epochEnd(row);
     await save('last');
     if (config.maxSteps > 0 && state.step >= config.maxSteps && !state.finished) return { status: 'max-steps', state, lastCheckpoint };
