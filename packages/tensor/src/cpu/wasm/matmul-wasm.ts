@@ -8,6 +8,8 @@ import type { TensorInfo } from '../../backend.js';
 import type { KernelArgs, KernelConfig } from '../../registry.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { matmulKernels } from '../matmul.js';
+import { jsOutput, kernelChunkBytes } from './chunks.js';
+import { chunkedProduct, productBytes } from './gemm-chunked.js';
 import { wasmRuntime, type WasmRuntime } from './runtime.js';
 import { packedOperand } from './packed-cache.js';
 import { parallelGemm } from './threads.js';
@@ -35,6 +37,7 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
   const m = attrs.transposeA ? a2 : a1, k = attrs.transposeA ? a1 : a2, n = attrs.transposeB ? b1 : b2;
   if (!rt || m * n * k === 0) return reference.run(args as never);
   const batch = Math.max(ba, bb);
+  if (batch * productBytes(m, n, k) > kernelChunkBytes()) return runChunked(args, rt, batch, m, n, k);
   const mark = rt.mark();
   try {
     const av = backend.values(a!.dataId), bv = backend.values(b!.dataId);
@@ -50,6 +53,23 @@ function run(args: KernelArgs<'BatchMatMul', CpuBackend>): TensorInfo[] {
   } finally {
     rt.release(mark);
   }
+}
+
+/** A product too large for the kernel memory in one piece: each batch item in blocks (gemm-chunked.ts). */
+function runChunked(args: KernelArgs<'BatchMatMul', CpuBackend>, rt: WasmRuntime, batch: number, m: number, n: number, k: number): TensorInfo[] {
+  const { inputs: [a, b], attrs, backend } = args;
+  const av = backend.values(a!.dataId), bv = backend.values(b!.dataId);
+  const ba = a!.shape[0]!, bb = b!.shape[0]!;
+  const out = jsOutput(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    const aOff = (ba === 1 ? 0 : i) * m * k, bOff = (bb === 1 ? 0 : i) * k * n;
+    const c = chunkedProduct(rt, {
+      m, n, k, a: av.subarray(aOff, aOff + m * k), transA: attrs.transposeA, b: bv.subarray(bOff, bOff + k * n), transB: attrs.transposeB,
+    }, LIMIT);
+    if (!c) return reference.run(args as never);
+    out.set(c, i * m * n);
+  }
+  return [backend.out(out, [batch, m, n], 'float32')];
 }
 
 /** `Linear` without WebAssembly, or for float64: the reference product, then the bias in one pass. */
@@ -72,6 +92,11 @@ function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
   const [m, k] = x!.shape as [number, number];
   const n = w!.shape[0]!;
   if (!rt || m * n * k === 0) return linearReference(backend, x!, w!, b!);
+  if (productBytes(m, n, k) > kernelChunkBytes()) {
+    const spec = { m, n, k, a: backend.values(x!.dataId), transA: false, b: backend.values(w!.dataId), transB: true, bias: backend.values(b!.dataId) };
+    const y = chunkedProduct(rt, spec, LIMIT);
+    return y ? [backend.out(y, [m, n], 'float32')] : linearReference(backend, x!, w!, b!);
+  }
   const mark = rt.mark();
   try {
     const [xp, xMax] = rt.refChecked(backend.values(x!.dataId));
