@@ -2,7 +2,11 @@
  * `recur` entry point: dispatches to a command and turns every failure into one line on stderr
  * (`recur: <reason>`) and a non-zero exit code; `--debug` adds the stack trace.
  */
+import { createRequire } from 'node:module';
 import { CliError, oneLine, usageError } from './errors.js';
+
+/** The installed package's version (package.json sits one level above both src/ and dist/). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 export interface Command {
   summary: string;
@@ -57,7 +61,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return name === undefined ? 2 : 0;
     }
     if (name === '--version' || name === '-v') {
-      process.stdout.write('recur 0.1.0\n');
+      process.stdout.write(`recur ${VERSION}\n`);
       return 0;
     }
     const load = COMMANDS[name];

@@ -1,7 +1,7 @@
 // Inside noGrad the fused layers ask the kernel not to keep the backward state (keepState false);
 // outputs must not change, and with gradients on the state is kept.
 import { noGrad } from '@recur/autograd';
-import { addKernelListener, dispose, hasFusedRnn } from '@recur/tensor';
+import { addKernelListener, dispose, hasFusedRnn, type Tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { GRU, LSTM } from '../src/index.js';
 import { det, noLeaks } from './helpers.js';
@@ -25,7 +25,8 @@ describe('fused layers in inference', () => {
         expect(Array.from(infer.output.dataSync())).toEqual(Array.from(train.output.dataSync()));
         expect(Array.from(infer.hN.dataSync())).toEqual(Array.from(train.hN.dataSync()));
         expect(seen).toEqual([true, true, true, true, false, false, false, false]);
-        dispose([train.output, train.hN, train.cN, infer.output, infer.hN, infer.cN].filter((t) => t !== undefined));
+        const all = (r: { output: Tensor; hN: Tensor; cN?: Tensor }) => [r.output, r.hN, ...(r.cN ? [r.cN] : [])];
+        dispose([...all(train), ...all(infer)]);
       } finally {
         stop();
         dispose(x);

@@ -29,7 +29,7 @@ async function run(kind: string, fused: boolean): Promise<Float64Array[]> {
   const kept: Tensor[] = [];
   const loss = scope(() => {
     const r = layer.forward(x, { lengths, fused });
-    const parts = [r.output, r.hN, ...('cN' in r && r.cN ? [r.cN] : [])];
+    const parts: Tensor[] = [r.output, r.hN, ...('cN' in r && r.cN ? [r.cN as Tensor] : [])];
     let l: Tensor | undefined;
     parts.forEach((p, i) => {
       kept.push(keep(p));

@@ -12,7 +12,7 @@ export interface FusedRun {
 
 /** Forward outputs and the …Grad kernel's gradients for cotangents `u`, read back as float64. */
 export function runFused(c: Case, u: Cotangents, dtype: DType): FusedRun {
-  return scope(() => {
+  return scope((): FusedRun => {
     const { T, B, H } = c;
     const G = gatesOf(c.kind) * H;
     const t = (v: number[], shape: number[]) => tensor(v, shape, dtype);

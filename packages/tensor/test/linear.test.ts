@@ -32,7 +32,7 @@ describe('linear', () => {
   });
 
   // Tile edges: m around the 6- and 4-row blocks, n around 8 columns, k past one 256 block.
-  for (const [m, k, n] of [[1, 1, 1], [7, 9, 13], [12, 100, 512], [13, 257, 9], [64, 513, 40]]) {
+  for (const [m, k, n] of [[1, 1, 1], [7, 9, 13], [12, 100, 512], [13, 257, 9], [64, 513, 40]] as const) {
     it(`float32 [${m},${k}]·[${n},${k}]ᵀ + b matches matMul + add (WebAssembly)`, () => {
       const [f, r] = both(m, k, n, 'float32');
       // The bias enters before the k-block partial sums instead of after them: rounding order only.

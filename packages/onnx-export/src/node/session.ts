@@ -4,7 +4,27 @@
  * provider throws without a Vulkan adapter, so both are tried and, on failure, the session is made
  * again on the CPU with a one-line note saying why.
  */
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+
+let ortModule: typeof ort | undefined;
+
+/**
+ * Loads onnxruntime-node, an optional peer dependency (a native runtime of about 245 MB that exporting
+ * does not need), on first use. When it is not installed the error names the package to install.
+ */
+export async function loadOnnxRuntime(): Promise<typeof ort> {
+  if (ortModule) return ortModule;
+  try {
+    ortModule = (await import('onnxruntime-node')) as typeof ort;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((e as Error).message).includes("'onnxruntime-node'")) {
+      throw new Error("@recur/onnx-export/node: running, verifying or serving an ONNX model needs the optional peer dependency 'onnxruntime-node'; install it next to @recur/onnx-export (npm install onnxruntime-node)");
+    }
+    throw e;
+  }
+  return ortModule;
+}
 
 export type Provider = 'cpu' | 'cuda' | 'webgpu';
 
@@ -52,6 +72,7 @@ function firstLine(e: unknown): string {
 export async function createSession(model: string | Uint8Array, opts: CreateSessionOptions = {}): Promise<SessionHandle> {
   const provider = opts.provider ?? 'cpu';
   if (!['cpu', 'cuda', 'webgpu'].includes(provider)) throw new Error(`createSession: unknown provider '${provider}' (use cpu, cuda or webgpu)`);
+  const ort = await loadOnnxRuntime();
   if (!ortStarted) {
     ort.env.logLevel = opts.logLevel ?? (provider === 'cpu' ? 'warning' : 'fatal');
     ortStarted = true;
@@ -81,6 +102,7 @@ export interface FeedValue { data: Float32Array | Int32Array; dims: readonly num
  * const out = await runSession(session, { input: { data: x, dims: [T, B, I] }, lengths: { data: lens, dims: [B] } });
  */
 export async function runSession(session: ort.InferenceSession, feeds: Record<string, FeedValue>): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+  const ort = await loadOnnxRuntime();
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [k, v] of Object.entries(feeds)) {
     ortFeeds[k] = new ort.Tensor(v.data instanceof Int32Array ? 'int32' : 'float32', v.data, v.dims);
