@@ -13,6 +13,10 @@ const ARITY: Record<string, [number, number, number, number]> = {
   Relu: [1, 1, 1, 1], Tanh: [1, 1, 1, 1], Sigmoid: [1, 1, 1, 1], Softmax: [1, 1, 1, 1], LogSoftmax: [1, 1, 1, 1],
   Transpose: [1, 1, 1, 1], Reshape: [2, 2, 1, 1], Slice: [3, 5, 1, 1], Concat: [1, Infinity, 1, 1], Squeeze: [1, 2, 1, 1],
   RNN: [3, 6, 0, 2], GRU: [3, 6, 0, 2], LSTM: [3, 8, 0, 3], Cast: [1, 1, 1, 1],
+  Neg: [1, 1, 1, 1], Exp: [1, 1, 1, 1], Log: [1, 1, 1, 1], Sqrt: [1, 1, 1, 1], Abs: [1, 1, 1, 1],
+  Sub: [2, 2, 1, 1], Mul: [2, 2, 1, 1], Div: [2, 2, 1, 1], Max: [1, Infinity, 1, 1], Pow: [2, 2, 1, 1],
+  Less: [2, 2, 1, 1], Equal: [2, 2, 1, 1], Where: [3, 3, 1, 1], ReduceSum: [1, 2, 1, 1], ReduceMax: [1, 2, 1, 1],
+  ArgMax: [1, 1, 1, 1], Shape: [1, 1, 1, 1], Range: [3, 3, 1, 1], Unsqueeze: [2, 2, 1, 1], Pad: [2, 4, 1, 1],
 };
 const BYTES: Record<number, number> = { [DataType.FLOAT]: 4, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.BOOL]: 1, [DataType.DOUBLE]: 8 };
 const GATES: Record<string, number> = { RNN: 1, GRU: 3, LSTM: 4 };

@@ -1,34 +1,40 @@
 /**
- * `exportOnnx`: Recur modules → ONNX bytes. Supported: RNN/LSTM/GRU (any layers, directions,
- * batchFirst, optional initial states and per-sequence lengths), Linear, Embedding, Dropout, and
- * the Embedding → RNN → Linear classifier (the seed's SentimentRNN).
+ * `exportOnnx`: any Recur model → ONNX bytes, by tracing its forward pass through the kernels
+ * (trace/tracer.ts) and mapping each kernel by name (trace/kernel-emitters.ts). Recurrent layers
+ * become one ONNX RNN/LSTM/GRU node per layer; a kernel without a mapping is refused with its
+ * name, module path and shapes; dynamic axes are checked by tracing a second example.
  */
-import { Dropout, Embedding, Linear, RecurrentBase, type Module } from '@recur/recurrent';
-import { GraphBuilder, type Dim } from './graph/builder.js';
-import { emitDropout, emitEmbedding, emitLinear } from './graph/layers.js';
-import { emitRecurrent } from './graph/recurrent.js';
-import { emitClassifier, findClassifierParts } from './classifier.js';
+import type { Module } from '@recur/recurrent';
+import { Tensor } from '@recur/tensor';
 import { cudaFallbackWarnings } from './cuda-fallback.js';
+import { hostWeights } from './modules.js';
 import { encodeModel, type ModelProto } from './proto/codec.js';
-import { hostWeights, recurrentSpec } from './modules.js';
+import { frozenShapeProblems } from './trace/frozen-shapes.js';
+import { flattenInputs, secondExample, type DynamicAxes, type ForwardArg, type InputLeaf } from './trace/io.js';
+import { traceForward } from './trace/tracer.js';
 
 export const PRODUCER_NAME = 'recur';
-export const PRODUCER_VERSION = '0.1.0';
+export const PRODUCER_VERSION = '0.2.0';
 export const DEFAULT_OPSET = 17;
 export const MIN_OPSET = 14;
 export const MAX_OPSET = 22;
 
 export interface ExportOptions {
+  /** Example arguments of `model.forward`: tensors, int32 host arrays (lengths), or records of them (`{ lengths, h0 }`). */
+  inputs: readonly ForwardArg[];
+  /** Graph input names in argument order (default: record keys, else `input` / `input_i`). */
+  inputNames?: readonly string[];
+  /** Graph output names in result order (default: record keys, else `output` / `output_i`). */
+  outputNames?: readonly string[];
+  /** `{ name: { axis: 'symbol' } }` for inputs (outputs follow from the trace), e.g. `{ input: { 0: 'seq', 1: 'batch' } }`. */
+  dynamicAxes?: DynamicAxes;
+  /**
+   * The arguments of the second trace that checks the dynamic axes (default: generated from
+   * `inputs` with other sizes for every dynamic axis; see `secondExample`).
+   */
+  checkInputs?: readonly ForwardArg[];
   /** Default 17; 14–21 run everywhere, 22 is accepted with a CUDA-fallback warning per recurrent node. */
   opset?: number;
-  /** Recurrent models: input/output layout (default: the module's own `batchFirst`). */
-  batchFirst?: boolean;
-  /** Recurrent models and classifiers: add an int32 [batch] `lengths` input → `sequence_lens` (default true). */
-  withLengths?: boolean;
-  /** Recurrent models: add `h0` (and LSTM `c0`) inputs [L·D, batch, H] (default false: zeros). */
-  withInitialState?: boolean;
-  /** Linear models: rank of the input (default 2, which exports Gemm). Embedding: rank of the ids (default 2). */
-  inputRank?: number;
   /** Extra model metadata (ModelProto.metadata_props), e.g. the tokenizer settings. */
   metadata?: Record<string, string>;
   docString?: string;
@@ -47,73 +53,66 @@ export interface ExportResult {
 }
 
 /**
- * Exports a model to ONNX (float32, dynamic batch and sequence dimensions, weights as initializers).
- * Modules must be in eval mode semantics: Dropout becomes Identity.
+ * Exports `model` by tracing `model.forward(...inputs)` in eval mode (float32; weights as
+ * initializers named by their state_dict keys). Throws, naming the kernel, module path and
+ * shapes, when the forward pass uses a kernel that has no ONNX mapping, and names the node when
+ * a declared dynamic axis was frozen by the trace.
  *
  * @example
- * const lstm = new LSTM({ inputSize: 8, hiddenSize: 16, numLayers: 2, bidirectional: true });
- * const { bytes, warnings } = await exportOnnx(lstm, { opset: 17 });
- * await writeFile('lstm.onnx', bytes); // inputs: input [seq, batch, 8], lengths [batch]; outputs: output, h_n, c_n
+ * // A user-defined model: mean-pooled GRU outputs → Linear → softmax.
+ * class Tagger extends Module {
+ *   rnn = this.module('rnn', new GRU({ inputSize: 8, hiddenSize: 16 }));
+ *   fc = this.module('fc', new Linear({ inFeatures: 16, outFeatures: 3 }));
+ *   forward(x: Tensor, lengths: Int32Array) {
+ *     const { output } = this.rnn.forward(x, { lengths });                  // (T, B, 16), zero past each length
+ *     const pooled = div(sum(output, 0), tensor(Float32Array.from(lengths), [lengths.length, 1])); // (B, 16)
+ *     return softmax(this.fc.forward(pooled));                              // (B, 3)
+ *   }
+ * }
+ * const { bytes } = await exportOnnx(new Tagger(), {
+ *   inputs: [x, lengths], inputNames: ['input', 'lengths'], outputNames: ['probabilities'],
+ *   dynamicAxes: { input: { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' } },
+ * });
  */
-export async function exportOnnx(model: Module, opts: ExportOptions = {}): Promise<ExportResult> {
+export async function exportOnnx(model: Module, opts: ExportOptions): Promise<ExportResult> {
   const opset = opts.opset ?? DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new Error(`exportOnnx: opset ${opset} is outside ${MIN_OPSET}–${MAX_OPSET} (recurrent nodes need ≥ 14 for a stable signature; 17 is the default)`);
   }
-  const g = new GraphBuilder();
+  if (!opts || !Array.isArray(opts.inputs)) throw new Error('exportOnnx: pass { inputs: [...] }, the example arguments of model.forward');
   const weights = await hostWeights(model);
   const warnings: string[] = [];
-  if (model.training) warnings.push(`${model.constructor.name} is in training mode; the export has inference semantics (dropout is the identity). Call model.eval() first to silence this.`);
-  let doc: string;
-  if (model instanceof RecurrentBase) {
-    doc = emitRecurrentModel(g, model, weights, opts);
-  } else if (model instanceof Linear) {
-    const r = opts.inputRank ?? 2;
-    const dims: Dim[] = [...Array.from({ length: r - 1 }, (_, i) => (i === 0 ? 'batch' : `d${i}`)), model.inFeatures];
-    const x = g.input('input', 'float32', dims, `[${dims.join(', ')}] features`);
-    g.output(emitLinear(g, weights, x, r, { name: 'linear' }), 'output', 'float32', [...dims.slice(0, -1), model.outFeatures], 'input · weightᵀ + bias');
-    doc = `Linear(${model.inFeatures} → ${model.outFeatures})`;
-  } else if (model instanceof Embedding) {
-    const r = opts.inputRank ?? 2;
-    const dims: Dim[] = r === 1 ? ['n'] : ['seq', 'batch', ...Array.from({ length: r - 2 }, (_, i) => `d${i}`)];
-    const ids = g.input('ids', 'int32', dims, 'token ids');
-    g.output(emitEmbedding(g, weights, ids), 'output', 'float32', [...dims, model.embeddingDim], 'embedding rows');
-    doc = `Embedding(${model.numEmbeddings}, ${model.embeddingDim})`;
-  } else if (model instanceof Dropout) {
-    const x = g.input('input', 'float32', ['batch', 'features']);
-    g.output(emitDropout(g, x), 'output', 'float32', ['batch', 'features'], 'identity (dropout at inference)');
-    doc = `Dropout(p=${model.p}) at inference: identity`;
-  } else {
-    const parts = findClassifierParts(model);
-    if (!parts) {
-      throw new Error(`exportOnnx: ${model.constructor.name} is not exportable: expected RNN/LSTM/GRU, Linear, Embedding, Dropout, or a classifier with Embedding, RNN/LSTM/GRU and Linear children (found ${model.namedChildren().map(([n, c]) => `${n}: ${c.constructor.name}`).join(', ') || 'no children'})`);
-    }
-    doc = emitClassifier(g, parts, weights, { withLengths: opts.withLengths ?? true });
-  }
-  const proto = g.build({
+  if (model.training) warnings.push(`${model.constructor.name} is in training mode; the export traces it in eval mode (dropout is the identity). Call model.eval() first to silence this.`);
+  const dynamicAxes = opts.dynamicAxes ?? {};
+  const common = { dynamicAxes, opset, weights, inputNames: opts.inputNames, outputNames: opts.outputNames };
+  const first = traceForward(model, { ...common, args: opts.inputs });
+  const build = (cx: typeof first.cx) => cx.g.build({
     opset, producerName: PRODUCER_NAME, producerVersion: PRODUCER_VERSION, graphName: opts.graphName ?? model.constructor.name,
-    docString: opts.docString ?? `${doc}. Exported by Recur ${PRODUCER_VERSION}.`, metadata: opts.metadata,
+    docString: opts.docString ?? `${model.constructor.name} traced by Recur ${PRODUCER_VERSION}.`, metadata: opts.metadata,
   });
+  const proto = build(first.cx);
+  if (first.cx.sizes.size > 0) {
+    const flat = flattenInputs('exportOnnx', opts.inputs, opts.inputNames);
+    let leaves: InputLeaf[];
+    let sizes: string;
+    let owned = false;
+    if (opts.checkInputs) {
+      leaves = flattenInputs('exportOnnx', opts.checkInputs, opts.inputNames).map((f) => f.leaf);
+      sizes = 'the check inputs';
+    } else {
+      const s = secondExample(flat, dynamicAxes, first.cx.sizes);
+      leaves = s.leaves;
+      owned = true;
+      sizes = `a second input with ${[...s.sizes].map(([k, v]) => `${k}=${v}`).join(', ')}`;
+    }
+    try {
+      const second = traceForward(model, { ...common, args: opts.inputs, leaves });
+      const problems = frozenShapeProblems(proto.graph, build(second.cx).graph, sizes);
+      if (problems.length) throw new Error(`exportOnnx: the graph traced for the example does not hold for other sizes of the dynamic axes:\n  ${problems.join('\n  ')}`);
+    } finally {
+      if (owned) for (const l of leaves) if (l instanceof Tensor) l.dispose();
+    }
+  }
   warnings.push(...cudaFallbackWarnings(proto));
-  return { bytes: encodeModel(proto), warnings, model: proto, inputNames: g.inputs.map((i) => i.name), outputNames: g.outputs.map((o) => o.name) };
-}
-
-function emitRecurrentModel(g: GraphBuilder, m: RecurrentBase, weights: Awaited<ReturnType<typeof hostWeights>>, opts: ExportOptions): string {
-  const spec = recurrentSpec(m);
-  const bf = opts.batchFirst ?? m.batchFirst;
-  const D = spec.bidirectional ? 2 : 1, H = spec.hiddenSize, LD = spec.numLayers * D;
-  const xDims: Dim[] = bf ? ['batch', 'seq', spec.inputSize] : ['seq', 'batch', spec.inputSize];
-  const x = g.input('input', 'float32', xDims, bf ? 'input [batch, seq, input_size]' : 'input [seq, batch, input_size] (time-major)');
-  const lens = (opts.withLengths ?? true) ? g.input('lengths', 'int32', ['batch'], 'valid steps per sequence, 1 ≤ len ≤ seq (ONNX sequence_lens)') : undefined;
-  const st = opts.withInitialState ?? false;
-  const h0 = st ? g.input('h0', 'float32', [LD, 'batch', H], 'initial hidden state [num_layers·num_directions, batch, hidden]') : undefined;
-  const c0 = st && spec.mode === 'lstm' ? g.input('c0', 'float32', [LD, 'batch', H], 'initial cell state') : undefined;
-  const xt = bf ? g.node('Transpose', [x], { perm: [1, 0, 2] }, { name: 'input/to_time_major' })[0]! : x;
-  const r = emitRecurrent(g, spec, weights, { x: xt, sequenceLens: lens, h0, c0 }, { name: spec.mode });
-  const y = bf ? g.node('Transpose', [r.y], { perm: [1, 0, 2] }, { name: 'output/to_batch_first' })[0]! : r.y;
-  const yDims: Dim[] = bf ? ['batch', 'seq', D * H] : ['seq', 'batch', D * H];
-  g.output(y, 'output', 'float32', yDims, 'outputs of the last layer, both directions concatenated; zero past each length');
-  g.output(r.hN, 'h_n', 'float32', [LD, 'batch', H], 'hidden state at each sequence\'s last valid step, layer-major then direction');
-  if (r.cN) g.output(r.cN, 'c_n', 'float32', [LD, 'batch', H], 'cell state at each sequence\'s last valid step');
-  return m.repr();
+  return { bytes: encodeModel(proto), warnings, model: proto, inputNames: first.inputNames, outputNames: first.outputNames };
 }

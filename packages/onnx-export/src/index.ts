@@ -5,13 +5,15 @@
  *
  * @example
  * import { exportOnnx } from '@recur/onnx-export';
- * const { bytes, warnings } = await exportOnnx(lstm.eval(), { opset: 17 });
+ * const { bytes, warnings } = await exportOnnx(model.eval(), { inputs: [x, lengths], dynamicAxes: { input: { 0: 'seq', 1: 'batch' }, input_1: { 0: 'batch' } } });
  */
 export { exportOnnx, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, PRODUCER_NAME, PRODUCER_VERSION } from './export.js';
 export type { ExportOptions, ExportResult } from './export.js';
-export { exportSentimentModel } from './sentiment.js';
+export { exportSentimentModel, CLASSIFIER_IO, WithProbabilities } from './sentiment.js';
 export type { SentimentExportOptions } from './sentiment.js';
-export { CLASSIFIER_IO, findClassifierParts } from './classifier.js';
+export { KERNEL_EMITTERS } from './trace/kernel-emitters.js';
+export type { KernelEmitter, Refusal, EmittedValue } from './trace/kernel-emitters.js';
+export type { ForwardArg, InputLeaf, HostInts, DynamicAxes } from './trace/io.js';
 export { cudaFallbackWarnings } from './cuda-fallback.js';
 export { checkModel } from './check.js';
 export { hostWeights, hostTensor, recurrentSpec } from './modules.js';

@@ -1,33 +1,101 @@
-/** Export of a trained text classifier together with everything a deployment needs to tokenize. */
-import type { Module } from '@recur/recurrent';
+/**
+ * Export of a trained text classifier together with everything a deployment needs to tokenize:
+ * the model's own forward pass (ids, lengths → logits) is traced, a probabilities output is added
+ * on top, and the vocabulary and tokenizer settings go into the metadata.
+ */
+import { Module, type Parameter } from '@recur/recurrent';
+import { sigmoid, softmax, tensor, type Tensor } from '@recur/tensor';
 import { exportOnnx, type ExportOptions, type ExportResult } from './export.js';
-import { findClassifierParts } from './classifier.js';
 import { tokenizerMetadata, type TokenizerSettings } from './tokenizer.js';
 
-export interface SentimentExportOptions extends Omit<TokenizerSettings, 'batchFirst'>, Pick<ExportOptions, 'opset' | 'docString'> {
+/** Graph input and output names of an exported classifier (what `createPredictionServer` feeds and reads). */
+export const CLASSIFIER_IO = { ids: 'text', lengths: 'lengths', logits: 'logits', probabilities: 'probabilities' } as const;
+
+export interface SentimentExportOptions extends TokenizerSettings, Pick<ExportOptions, 'opset' | 'docString'> {
   /** More metadata_props (e.g. the run id, test accuracy). */
   metadata?: Record<string, string>;
 }
 
+type Classifier = Module & { forward(ids: Tensor, lengths: Int32Array): Tensor };
+
 /**
- * Exports an Embedding → RNN/LSTM/GRU → Linear classifier (the seed's SentimentRNN) with the
- * vocabulary and tokenizer settings in the model's metadata, so `createPredictionServer` can turn
- * text into ids from the .onnx file alone.
+ * The classifier with a probabilities output: sigmoid for one logit, softmax otherwise. It shares
+ * the classifier's parameters and children (same state_dict keys and module paths) without
+ * becoming their parent. `verifyOnTexts` runs it as the reference of an exported classifier.
+ *
+ * @example
+ * const { logits, probabilities } = new WithProbabilities(model).forward(ids, lengths);
+ */
+export class WithProbabilities extends Module {
+  constructor(private readonly inner: Module) {
+    super();
+    this.training = inner.training;
+  }
+
+  override namedParameters(prefix = ''): Array<[string, Parameter]> {
+    return this.inner.namedParameters(prefix);
+  }
+
+  override namedChildren(): Array<[string, Module]> {
+    return this.inner.namedChildren();
+  }
+
+  override train(mode = true): this {
+    this.inner.train(mode);
+    this.training = mode;
+    return this;
+  }
+
+  forward(ids: Tensor, lengths: Int32Array): { logits: Tensor; probabilities: Tensor } {
+    const logits = (this.inner as Classifier).forward(ids, lengths); // (B, O)
+    if (logits.rank !== 2) throw new Error(`exportSentimentModel: forward(ids, lengths) returned ${JSON.stringify(logits.shape)}, expected logits [batch, classes]`);
+    return { logits, probabilities: logits.shape[1] === 1 ? sigmoid(logits) : softmax(logits, -1) };
+  }
+}
+
+/** An example batch for the trace: 3 texts of 7, 4 and 2 tokens (ids cycle through the first few tokens), padded. */
+function exampleBatch(V: number, pad: number, batchFirst: boolean): { ids: Tensor; lengths: Int32Array } {
+  const lengths = Int32Array.of(7, 4, 2), T = 7, B = 3;
+  const ids = new Int32Array(T * B);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) ids[batchFirst ? b * T + t : t * B + b] = t < lengths[b]! ? (t * B + b + 2) % Math.min(V, 6) : pad;
+  }
+  return { ids: tensor(ids, batchFirst ? [B, T] : [T, B], 'int32'), lengths };
+}
+
+/**
+ * Exports a text classifier whose `forward(ids, lengths)` returns logits [batch, classes] — the
+ * seed's SentimentRNN or any user model with that signature — with the vocabulary and tokenizer
+ * settings in the model's metadata, so `createPredictionServer` can turn text into ids from the
+ * .onnx file alone. Inputs `text` (int32 [seq, batch], or [batch, seq] with `batchFirst`) and
+ * `lengths`; outputs `logits` and `probabilities`.
  *
  * @example
  * const { bytes } = await exportSentimentModel(model.eval(), {
- *   tokenizer: 'basic_english', lowercase: true, vocab: vocab.tokens, padIndex: 1, unkIndex: 0, labels: ['positive'],
+ *   tokenizer: 'basic_english', lowercase: true, vocab: vocab.tokens, padIndex: 1, unkIndex: 0, labels: ['negative', 'positive'],
  * });
  */
 export async function exportSentimentModel(model: Module, opts: SentimentExportOptions): Promise<ExportResult> {
-  const parts = findClassifierParts(model);
-  if (!parts) throw new Error(`exportSentimentModel: ${model.constructor.name} needs Embedding, RNN/LSTM/GRU and Linear children`);
-  const V = parts.embedding[1].numEmbeddings;
-  if (opts.vocab.length !== V) throw new Error(`exportSentimentModel: the vocabulary has ${opts.vocab.length} tokens, the embedding ${V} rows`);
   const { opset, docString, metadata, ...settings } = opts;
-  const meta = { ...tokenizerMetadata({ ...settings, batchFirst: parts.rnn[1].batchFirst }), ...metadata };
-  return exportOnnx(model, {
-    opset, metadata: meta,
-    docString: docString ?? `Text classifier exported by Recur: ids from ${settings.tokenizer} tokens (vocabulary in metadata 'recur.vocab'), lengths, → logits and probabilities.`,
-  });
+  const bf = settings.batchFirst ?? false;
+  const meta = { ...tokenizerMetadata({ ...settings, batchFirst: bf }), ...metadata };
+  const { ids, lengths } = exampleBatch(settings.vocab.length, settings.padIndex, bf);
+  try {
+    const r = await exportOnnx(new WithProbabilities(model), {
+      inputs: [ids, lengths], inputNames: [CLASSIFIER_IO.ids, CLASSIFIER_IO.lengths],
+      outputNames: [CLASSIFIER_IO.logits, CLASSIFIER_IO.probabilities],
+      dynamicAxes: { [CLASSIFIER_IO.ids]: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, [CLASSIFIER_IO.lengths]: { 0: 'batch' } },
+      opset, metadata: meta, graphName: model.constructor.name,
+      docString: docString ?? `Text classifier exported by Recur: ids from ${settings.tokenizer} tokens (vocabulary in metadata 'recur.vocab'), lengths, → logits and probabilities.`,
+    });
+    // The embedding table is whatever the ids index first: its rows must be the vocabulary.
+    const lookup = r.model.graph.node.find((n) => n.opType === 'Gather' && n.input[1] === CLASSIFIER_IO.ids);
+    const table = lookup && r.model.graph.initializer.find((t) => t.name === lookup.input[0]);
+    if (table && table.dims[0] !== settings.vocab.length) {
+      throw new Error(`exportSentimentModel: the vocabulary has ${settings.vocab.length} tokens, the embedding ${table.dims[0]} rows ('${table.name}')`);
+    }
+    return r;
+  } finally {
+    ids.dispose();
+  }
 }

@@ -10,9 +10,9 @@ export type AttrValue = number | string | { float: number } | { floats: number[]
 /** A dimension: a fixed size or a symbolic name such as `'batch'`. */
 export type Dim = number | string;
 
-export type ElemType = 'float32' | 'int32' | 'int64';
+export type ElemType = 'float32' | 'int32' | 'int64' | 'bool';
 
-const ELEM: Record<ElemType, number> = { float32: DataType.FLOAT, int32: DataType.INT32, int64: DataType.INT64 };
+const ELEM: Record<ElemType, number> = { float32: DataType.FLOAT, int32: DataType.INT32, int64: DataType.INT64, bool: DataType.BOOL };
 const utf8 = new TextEncoder();
 
 /** Host-side tensor data (what `await t.data()` gives), ready to become an initializer. */

@@ -7,9 +7,9 @@
  */
 export { createSession, runSession } from './session.js';
 export type { Provider, CreateSessionOptions, SessionHandle, FeedValue } from './session.js';
-export { verifyOnnx, verifyOnTexts, referenceOutputs } from './verify.js';
+export { verifyOnnx, verifyOnTexts } from './verify.js';
 export { saveOnnx, loadOnnx } from './files.js';
 export type { LoadedOnnx } from './files.js';
-export type { VerifyInputs, VerifyOptions, VerifyResult } from './verify.js';
+export type { VerifyOptions, VerifyResult, VerifyRun } from './verify.js';
 export { createPredictionServer } from './server.js';
 export type { PredictionServer, PredictionServerOptions } from './server.js';

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLASSIFIER_IO } from '../classifier.js';
+import { CLASSIFIER_IO } from '../sentiment.js';
 import { decodeModel } from '../proto/codec.js';
 import { readTokenizerSettings, TextIdEncoder, type TokenizerSettings } from '../tokenizer.js';
 import { createSession, runSession, type Provider } from './session.js';
