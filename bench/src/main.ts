@@ -97,6 +97,8 @@ if (on('recur') && (threadCounts.includes(2) || only.includes('W2'))) {
 // Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
 // any case: the issue's target is the two-thread speed-up. The peers run with one thread.
 for (const t of threadCounts) if (on('recur')) rows.push(...node('recur', 'cpu', wl(['W5', 'W3', 'W1', 'W4', 'W2']), t));
+// W6 in a process of its own, so its peak RSS is its own.
+for (const t of threadCounts) if (on('recur') && only.includes('W6')) rows.push(...node('recur', 'cpu', ['W6'], t));
 if (on('recur') && !threadCounts.includes(2)) rows.push(...node('recur', 'cpu', wl(['W2']), 2));
 if (on('tfjs')) rows.push(...node('tfjs', 'wasm', wl(['W5', 'W3', 'W1', 'W4'])));
 // tfjs-cpu training grew past 24 GB RSS within a few W1 steps here (the machine has 23 GB), so it
@@ -107,6 +109,7 @@ if (on('tfjs') && !tfjsCpuTrain && wl(['W1', 'W4']).length) notes.push('tfjs-cpu
 if (on('tfjs') && only.includes('W2')) notes.push('tfjs: W2 not run (tfjs-cpu needs ~280 s per step; tfjs-wasm aborts on this model)');
 if (on('onnxruntime')) rows.push(...node('onnxruntime', 'cpu', wl(['W3'])));
 if (on('pytorch')) rows.push(...pytorch(wl(['W5', 'W3', 'W1', 'W4', 'W2'])));
+if (on('pytorch') && only.includes('W6')) rows.push(...pytorch(['W6']));
 
 // Merge: replace rows of the same (workload, framework, backend, threads, batch), keep the rest
 // (the GloVe row written by @recur/text's bench, earlier subsets).

@@ -5,7 +5,7 @@ import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
 import { matMul, memory, randomUniform, scope, setCpuSimd, setNumThreads, tensor } from '@recur/tensor';
 import { pairedTimes } from './paired.js';
 import { fmtMs } from './report.js';
-import { W1, W2, W3, W4, W5, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
+import { W1, W2, W3, W4, W5, W6, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
 
 const model = (s: TrainShape, seed = 7) => new SentimentRNN({
   vocabSize: s.V, embeddingDim: s.E, hiddenDim: s.H, numLayers: s.layers, bidirectional: s.bidirectional,
@@ -43,6 +43,14 @@ async function train(id: string, s: TrainShape, o: RecurOptions, trackRss = fals
     row.note = `RSS MiB first/last/max over ${rss.length} steps: ${rss[0]}/${rss[rss.length - 1]}/${Math.max(...rss)}; tensors held after steps: ${leaked}`;
   }
   return row;
+}
+
+/** W6: two steps (one warm-up, one timed) and the process's peak RSS; run last in its process. */
+async function longest(o: RecurOptions): Promise<Row> {
+  const r = await train('W6', W6, { ...o, runs: 1 });
+  r.max_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  r.note = `peak RSS ${r.max_rss_mb} MiB (whole process)`;
+  return r;
 }
 
 async function infer(o: RecurOptions): Promise<Row[]> {
@@ -87,6 +95,7 @@ export async function runRecur(workloads: string[], o: RecurOptions): Promise<Ro
     // The RSS series (--w2-steps) comes from the one-thread run; other thread counts are timed only.
     if (w === 'W2') rows.push(await train('W2', W2, { ...o, runs: Math.min(o.runs, 5) }, o.threads === 1));
     if (w === 'W3') rows.push(...await infer(o));
+    if (w === 'W6') rows.push(await longest(o));
     if (w === 'W5') rows.push(await sgemm(o));
   }
   for (const r of rows) r.backend = `cpu-wasm-${variant ?? 'off'}`;
