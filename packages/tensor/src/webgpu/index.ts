@@ -46,7 +46,7 @@ async function defaultGpu(): Promise<GPU> {
   try {
     mod = (await import(/* @vite-ignore */ name)) as typeof mod;
   } catch (e) {
-    throw new Error(`createWebGPUBackend: in Node, install the 'webgpu' package or pass { gpu } (${(e as Error).message})`);
+    throw new Error(`createWebGPUBackend: WebGPU in Node needs the optional peer dependency 'webgpu' (npm install webgpu), or pass { gpu } (${(e as Error).message})`);
   }
   Object.assign(globalThis, mod.globals);
   nodeGpu = mod.create([]);
