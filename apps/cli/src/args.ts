@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { usageError } from './errors.js';
+import { closest } from './suggest.js';
 
 /** One option of a command. */
 export interface OptionSpec {
@@ -28,6 +29,24 @@ export interface ParsedArgs {
 }
 
 /**
+ * `--hidden -3` → `--hidden=-3`: a value option followed by a negative number takes it as its value
+ * (parseArgs alone reads `-3` as an option), so the range check can name the real problem.
+ */
+function joinNegativeValues(argv: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const long = a.startsWith('--') && !a.includes('=') ? options[a.slice(2)] : undefined;
+    if (long?.type === 'string' && next !== undefined && /^-(\d|\.\d|inf|nan)/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/**
  * Parses `argv` for command `command`; throws a usage error (exit 2) with one line on any problem.
  *
  * @example
@@ -40,11 +59,14 @@ export function parseCommand(command: string, argv: string[], specs: OptionSpecs
   const see = `(see recur ${command} --help)`;
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     const err = e as { code?: string; message: string };
     const name = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
-    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usageError(`unknown option '${name}' ${see}`);
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const hint = name.startsWith('--') ? closest(name.slice(2), Object.keys(all)) : null;
+      throw usageError(`unknown option '${name}' ${hint ? `(did you mean --${hint}? see recur ${command} --help)` : see}`);
+    }
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       if (/argument missing/.test(err.message)) throw usageError(`option '${name}' needs a value ${see}`);
       throw usageError(`option '${name}' takes no value ${see}`);

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { CliError, oneLine, usageError } from './errors.js';
+import { closest } from './suggest.js';
 
 /** The installed package's version (package.json sits one level above both src/ and dist/). */
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -45,7 +46,7 @@ export function mainHelp(): string {
     'Commands:',
     ...Object.entries(SUMMARIES).map(([k, v]) => `  ${k.padEnd(w)}${v}`),
     '',
-    'Run `recur <command> --help` for the options of a command.',
+    'Run `recur <command> --help` (or `recur help <command>`) for the options of a command.',
     'Quick start: `recur train` trains on the built-in corpus in about a minute.',
     '',
   ].join('\n');
@@ -56,6 +57,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const [name, ...rest] = argv;
+    if (name === 'help' && rest[0] !== undefined && COMMANDS[rest[0]]) return await (await COMMANDS[rest[0]]!()).run(['--help']);
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       process.stdout.write(mainHelp());
       return name === undefined ? 2 : 0;
@@ -66,7 +68,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     const load = COMMANDS[name];
     if (!load) {
-      throw usageError(name.startsWith('-') ? `unknown option '${name}' (see recur --help)` : `unknown command '${name}' (see recur --help)`);
+      const hint = closest(name, Object.keys(COMMANDS));
+      throw usageError(name.startsWith('-') ? `unknown option '${name}' (see recur --help)` : `unknown command '${name}' (${hint ? `did you mean ${hint}? ` : ''}see recur --help)`);
     }
     return await (await load()).run(rest);
   } catch (e) {

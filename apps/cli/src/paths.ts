@@ -2,7 +2,7 @@
  * Where data lives: `$RECUR_DATA`, else the project's shared data folder next to a source checkout
  * (`<repo>/../shared/data`), else `~/.cache/recur`. Short names (`imdb`, `glove.6B.100d`) resolve there.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,10 @@ export function resolveDataArg(value: string): string {
  * `<name>.*.txt` subset file.
  */
 export function resolveVectors(value: string): { path: string; member?: string } {
-  if (existsSync(value)) return { path: value };
+  if (existsSync(value)) {
+    if (statSync(value).isDirectory()) throw new CliError(`--glove ${value} is a directory; pass a vectors file inside it (.txt, .bin, .vec or .zip)`);
+    return { path: value };
+  }
   const m = /^glove\.6B\.(50|100|200|300)d$/.exec(value);
   if (!m) throw new CliError(`vectors file not found: ${value}`);
   const dir = join(dataDir(), 'glove');

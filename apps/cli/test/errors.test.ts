@@ -24,7 +24,7 @@ describe('bad input', () => {
     expect(oneLineError(flag)).toBe("recur: unknown option '--foo' (see recur train --help)");
     const cmd = cliProcess(['trian']);
     expect(cmd.code).toBe(2);
-    expect(oneLineError(cmd)).toBe("recur: unknown command 'trian' (see recur --help)");
+    expect(oneLineError(cmd)).toBe("recur: unknown command 'trian' (did you mean train? see recur --help)");
     const missing = cliProcess(['train', '--data', join(dir, 'nope.csv'), '--out', join(dir, 'x')]);
     expect(missing.code).toBe(1);
     expect(oneLineError(missing)).toBe(`recur: data not found: ${join(dir, 'nope.csv')}`);

@@ -17,8 +17,8 @@ export interface ChildResult {
 }
 
 /** Starts `recur argv…` with extra environment; `done` resolves when it exits. */
-export function startChild(argv: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<ChildResult>; stderr: () => string } {
-  const child = spawn(process.execPath, [BIN, ...argv], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(argv: string[], env: Record<string, string>, cwd = REPO_ROOT): { child: ChildProcess; done: Promise<ChildResult>; stderr: () => string } {
+  const child = spawn(process.execPath, [BIN, ...argv], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -4,6 +4,7 @@ import { encodeExamples } from '@recur/text';
 import { formatHelp, numberOption, parseCommand, type OptionSpecs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { loadEvalSet } from '../data/load.js';
+import { runEvalSet } from '../data/run-eval-set.js';
 import { usageError } from '../errors.js';
 import type { Command } from '../main.js';
 import { resolveDataArg } from '../paths.js';
@@ -12,7 +13,7 @@ import { tokenize } from '../train/setup.js';
 import { evaluate } from '../train/step.js';
 
 const OPTIONS: OptionSpecs = {
-  data: { type: 'string', arg: 'PATH', help: "labelled data: aclImdb folder/archive (its test split), TSV/CSV/JSONL; default: the run's test data" },
+  data: { type: 'string', arg: 'PATH', help: "labelled data: aclImdb folder/archive (its test split), TSV/CSV/JSONL; default: the run's test data, or its validation split when it had no test file" },
   split: { type: 'string', arg: 'train|test', help: 'IMDB split to evaluate (default test)' },
   checkpoint: { type: 'string', arg: 'best|last', help: 'which checkpoint (default best)' },
   limit: { type: 'string', arg: 'N', help: 'evaluate a seeded sample of N examples (0 = all)' },
@@ -21,7 +22,7 @@ const OPTIONS: OptionSpecs = {
   json: { type: 'boolean', help: 'print the result as one JSON object' },
 };
 
-const HELP = formatHelp('recur eval RUN [--data PATH]', 'Evaluates a trained run: accuracy, mean BCE loss and the confusion matrix.', OPTIONS);
+const HELP = formatHelp('recur eval RUN [--data PATH]', 'Evaluates a trained run: accuracy, mean BCE loss and the confusion matrix. Texts are cut to the\nrun\'s --max-length tokens (as in training, predict, export and serve); unknown words read as <unk>.\nWithout --data: the run\'s test set; for a CSV/TSV/JSONL run without --test, its validation split\n(never the texts it was trained on).', OPTIONS);
 
 async function run(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseCommand('eval', argv, OPTIONS, { maxPositionals: 1 });
@@ -34,13 +35,15 @@ async function run(argv: string[]): Promise<number> {
   await selectBackend(typeof v.backend === 'string' ? v.backend : 'cpu');
   const { config, vocab, model, checkpoint } = loadRunModel(resolve(positionals[0]), which);
   try {
-    const dataArg = typeof v.data === 'string' ? resolveDataArg(v.data) : config.data === null ? null : config.test ?? config.data;
     const limit = numberOption('eval', v, 'limit', { int: true, min: 0 }) ?? 0;
-    const { examples, source } = await loadEvalSet(dataArg, { limit, seed: config.seed, split });
+    const { examples, source } = typeof v.data === 'string'
+      ? await loadEvalSet(resolveDataArg(v.data), { limit, seed: config.seed, split })
+      : await runEvalSet(config, { limit, split });
     const batchSize = numberOption('eval', v, 'batch-size', { int: true, min: 1 }) ?? 128;
     const r = await evaluate(model, encodeExamples(examples, tokenize, vocab), { batchSize, padIndex: vocab.padIndex, unkIndex: vocab.unkIndex, maxLength: config.maxLength });
+    const cut = config.maxLength > 0 ? `first ${config.maxLength} tokens of each text (the run's --max-length)` : 'all tokens of each text';
     if (v.json) {
-      process.stdout.write(`${JSON.stringify({ data: source, checkpoint, ...r })}\n`);
+      process.stdout.write(`${JSON.stringify({ data: source, checkpoint, maxLength: config.maxLength, ...r })}\n`);
       return 0;
     }
     const [[tn, fp], [fn, tp]] = r.confusion;
@@ -50,6 +53,7 @@ async function run(argv: string[]): Promise<number> {
       [
         `data: ${source} (${r.count} texts)`,
         `checkpoint: ${checkpoint}`,
+        `input: ${cut}; words outside the vocabulary read as <unk>`,
         `accuracy: ${(100 * r.acc).toFixed(2)}%`,
         `loss: ${r.loss.toFixed(4)}`,
         'confusion matrix (rows: true, columns: predicted):',

@@ -6,6 +6,7 @@ import { loadEvalSet } from '../data/load.js';
 import { CliError, oneLine, usageError } from '../errors.js';
 import type { Command } from '../main.js';
 import { loadRunModel } from '../run-dir.js';
+import { DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, healthBody, NO_TOKEN_CAP, serveHealthWithLimits } from './serve-limits.js';
 
 const PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -101,13 +102,16 @@ const SERVE_OPTIONS: OptionSpecs = {
 
 async function serve(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseCommand('serve', argv, SERVE_OPTIONS, { maxPositionals: 1 });
-  if (v.help) return (process.stdout.write(formatHelp('recur serve model.onnx [--port N]', 'Serves POST /predict {"texts": [...]} → probabilities and labels, plus GET /health, until Ctrl-C.', SERVE_OPTIONS)), 0);
+  if (v.help) return (process.stdout.write(formatHelp('recur serve model.onnx [--port N]', 'Serves POST /predict {"texts": [...]} → probabilities and labels, plus GET /health, until Ctrl-C.\nTexts are cut to the run\'s --max-length tokens (stored in the file; none = every token), as in\npredict and eval; at most 64 texts and 1 MiB per request; empty texts are rejected. GET /health\nlists these limits.', SERVE_OPTIONS)), 0);
   const file = positionals[0];
   if (!file) throw usageError('missing model.onnx (see recur serve --help)');
   if (!existsSync(file)) throw new CliError(`ONNX file not found: ${file}`);
   const port = numberOption('serve', v, 'port', { int: true, min: 0, max: 65535 }) ?? 8080;
   const { createPredictionServer } = await import('@recur/onnx-export/node');
-  const srv = await wrap('serve', () => createPredictionServer({ modelPath: resolve(file), port, host: typeof v.host === 'string' ? v.host : '127.0.0.1', provider: provider('serve', v) }));
+  const limits = { maxBatch: DEFAULT_MAX_BATCH, maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
+  const srv = await wrap('serve', () => createPredictionServer({ modelPath: resolve(file), port, host: typeof v.host === 'string' ? v.host : '127.0.0.1', provider: provider('serve', v), maxTokens: NO_TOKEN_CAP, ...limits }));
+  const maxTokensPerText = srv.settings.maxLength ?? null;
+  serveHealthWithLimits(srv.server, healthBody({ provider: srv.provider, vocabSize: srv.settings.vocab.length, tokenizer: srv.settings.tokenizer }, { maxTokensPerText, ...limits }));
   if (srv.fallbackNote) process.stdout.write(`note: ${srv.fallbackNote}\n`);
   process.stdout.write(`serving ${file} at ${srv.url} (POST /predict {"texts": [...]}, GET /health); Ctrl-C to stop\n`);
   const sig = await new Promise<NodeJS.Signals>((done) => {

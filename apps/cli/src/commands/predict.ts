@@ -15,7 +15,7 @@ const OPTIONS: OptionSpecs = {
   json: { type: 'boolean', help: 'one JSON object per text' },
 };
 
-const HELP = formatHelp('recur predict RUN ["text" ...]', 'Prints P(positive) and the label of each text. Without texts, reads one text per line from stdin.', OPTIONS);
+const HELP = formatHelp('recur predict RUN ["text" ...]', 'Prints P(positive) and the label of each text. Without texts, reads one text per line from stdin\n(blank lines skipped). Texts are cut to the run\'s --max-length tokens (0 = all), exactly as in\ntraining, eval, the ONNX export and serve; words outside the vocabulary read as <unk>. --json\nreports tokens, tokensUsed and unknownTokens per text. A text without tokens is an error.', OPTIONS);
 
 async function readStdinLines(): Promise<string[]> {
   const lines: string[] = [];
@@ -35,12 +35,18 @@ async function run(argv: string[]): Promise<number> {
   try {
     const inputs = texts.length ? texts : await readStdinLines();
     if (inputs.length === 0) throw usageError('no text to classify (give texts as arguments or on stdin)');
-    const encoded = inputs.map((t) => ({ ids: vocab.lookupIndices(tokenize(t)) }));
+    const tokens = inputs.map((t) => tokenize(t));
+    const empty = tokens.findIndex((t) => t.length === 0);
+    if (empty >= 0) throw usageError(`text ${empty + 1} has no tokens after basic_english tokenization (serve rejects such texts too); give a text with words`);
+    const encoded = tokens.map((t) => ({ ids: vocab.lookupIndices(t) }));
     const logits = await predictLogits(model, encoded, { batchSize: 128, padIndex: vocab.padIndex, unkIndex: vocab.unkIndex, maxLength: config.maxLength });
     inputs.forEach((text, i) => {
       const p = sigmoidOf(logits[i]!);
       const label = p >= 0.5 ? 'positive' : 'negative';
-      if (v.json) process.stdout.write(`${JSON.stringify({ text, probability: p, label })}\n`);
+      const ids = encoded[i]!.ids;
+      const used = config.maxLength > 0 ? Math.min(ids.length, config.maxLength) : ids.length;
+      const unknown = ids.slice(0, used).filter((id) => id === vocab.unkIndex).length;
+      if (v.json) process.stdout.write(`${JSON.stringify({ text, probability: p, label, tokens: ids.length, tokensUsed: used, unknownTokens: unknown })}\n`);
       else process.stdout.write(`${p.toFixed(4)}\t${label}\t${text.length > 70 ? `${text.slice(0, 67)}...` : text}\n`);
     });
     return 0;

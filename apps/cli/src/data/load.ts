@@ -41,8 +41,14 @@ function nonEmpty(xs: LabeledText[], what: string): LabeledText[] {
   return xs;
 }
 
+/** A labelled set and where it came from, in words. */
+export interface LabeledTextSet {
+  examples: LabeledText[];
+  source: string;
+}
+
 /** Reads one labelled set (for `recur eval`): IMDB's test split, a labelled file, or the built-in test set. */
-export async function loadEvalSet(path: string | null, opts: { limit?: number; seed?: number; split?: 'train' | 'test' } = {}): Promise<{ examples: LabeledText[]; source: string }> {
+export async function loadEvalSet(path: string | null, opts: { limit?: number; seed?: number; split?: 'train' | 'test' } = {}): Promise<LabeledTextSet> {
   const kind = sourceKind(path);
   const limit = opts.limit || undefined;
   if (kind === 'builtin') {
