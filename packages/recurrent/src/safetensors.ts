@@ -16,6 +16,14 @@ export interface ParsedSafetensors {
 
 interface Entry { dtype: string; shape: number[]; data_offsets: [number, number] }
 
+/** A file that is not valid safetensors; the message (`readSafetensors: …`) names the tensor and the problem. */
+export class SafetensorsFormatError extends Error {
+  constructor(reason: string) {
+    super(`readSafetensors: ${reason}`);
+    this.name = 'SafetensorsFormatError';
+  }
+}
+
 /**
  * Parses a safetensors file into tensors (F32, F64, I32, BOOL as is; I64 → int32 when in range;
  * F16/BF16 → float32) and its `__metadata__`. Errors name the tensor and what is wrong.
@@ -24,7 +32,7 @@ interface Entry { dtype: string; shape: number[]; data_offsets: [number, number]
  * const { tensors, metadata } = parseSafetensors(bytes);
  */
 export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
-  const fail = (msg: string): never => { throw new Error(`readSafetensors: ${msg}`); };
+  const fail = (msg: string): never => { throw new SafetensorsFormatError(msg); };
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short for a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
@@ -43,7 +51,7 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
     for (const [name, raw] of Object.entries(header)) {
       if (name === '__metadata__') continue;
       const e = raw as Entry;
-      const width = READ_BYTES[e?.dtype];
+      const width = typeof e?.dtype === 'string' && Object.hasOwn(READ_BYTES, e.dtype) ? READ_BYTES[e.dtype] : undefined;
       if (!width) fail(`'${name}' has unsupported dtype ${JSON.stringify(e?.dtype)}`);
       if (!Array.isArray(e.shape) || e.shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`'${name}' has a bad shape ${JSON.stringify(e.shape)}`);
       const [a, b] = Array.isArray(e.data_offsets) ? e.data_offsets : [NaN, NaN];
@@ -51,7 +59,8 @@ export function parseSafetensors(bytes: Uint8Array): ParsedSafetensors {
       if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b <= dataLen && b - a === size * width!)) {
         fail(`'${name}' ${e.dtype} ${formatShape(e.shape)} needs ${size * width!} bytes but data_offsets are ${JSON.stringify(e.data_offsets)} (data section ${dataLen} bytes)`);
       }
-      tensors[name] = decode(name, e.dtype, e.shape, bytes.slice(base + a, base + b), fail);
+      // defineProperty: a tensor named `__proto__` stays a tensor instead of replacing the prototype.
+      Object.defineProperty(tensors, name, { value: decode(name, e.dtype, e.shape, bytes.slice(base + a, base + b), fail), enumerable: true, writable: true, configurable: true });
     }
   } catch (err) {
     for (const t of Object.values(tensors)) t.dispose();

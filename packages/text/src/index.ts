@@ -4,7 +4,7 @@
  */
 export { basicEnglish, wordTokenizer, charTokenizer, cleanReviewText } from './tokenize.js';
 export type { WordTokenizerOptions, CharTokenizerOptions } from './tokenize.js';
-export { Vocab, compareCodePoints } from './vocab.js';
+export { Vocab, VocabFormatError, compareCodePoints } from './vocab.js';
 export type { VocabBuildOptions, VocabJSON } from './vocab.js';
 export { createRng, deriveSeed, permutation, shuffleInPlace } from './rng.js';
 export type { Rng } from './rng.js';

@@ -159,18 +159,68 @@ export class Vocab {
     };
   }
 
-  /** Restores a vocabulary from {@link Vocab.toJSON} output (object or JSON string). */
+  /**
+   * Restores a vocabulary from {@link Vocab.toJSON} output (object or JSON string). Anything else
+   * throws a {@link VocabFormatError} naming the field.
+   *
+   * @example
+   * const v = Vocab.fromJSON(readFileSync('vocab.json', 'utf8'));
+   */
   static fromJSON(json: VocabJSON | string): Vocab {
-    const o = (typeof json === 'string' ? JSON.parse(json) : json) as Partial<VocabJSON>;
-    if (o.format !== 'recur-vocab' || o.version !== 1 || !Array.isArray(o.tokens)) {
-      throw new Error(`Vocab.fromJSON: not a recur-vocab v1 document (format=${String(o.format)}, version=${String(o.version)})`);
-    }
+    let o: Partial<VocabJSON>;
+    if (typeof json === 'string') {
+      try {
+        o = JSON.parse(json) as Partial<VocabJSON>;
+      } catch (e) {
+        throw new VocabFormatError(`not valid JSON (${(e as Error).message})`);
+      }
+    } else o = json;
+    checkVocabJSON(o);
     const opts: { counts?: number[]; specials?: string[]; unkToken?: string | null; lowercaseFallback?: boolean } = {
       specials: o.specials ?? [],
       unkToken: o.unkToken ?? null,
       lowercaseFallback: o.lowercaseFallback ?? false,
     };
     if (o.counts) opts.counts = o.counts;
-    return new Vocab(o.tokens, opts);
+    try {
+      return new Vocab(o.tokens!, opts);
+    } catch (e) {
+      throw new VocabFormatError((e as Error).message.replace(/^Vocab: /, ''));
+    }
   }
+}
+
+/** A vocabulary document that is not a valid recur-vocab v1 (the message names the field). */
+export class VocabFormatError extends Error {
+  constructor(reason: string) {
+    super(`Vocab.fromJSON: ${reason}`);
+    this.name = 'VocabFormatError';
+  }
+}
+
+function kind(x: unknown): string {
+  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
+}
+
+function checkVocabJSON(o: unknown): asserts o is VocabJSON {
+  const bad = (field: string, what: string, got: unknown): never => {
+    throw new VocabFormatError(`field '${field}' is ${kind(got)}, expected ${what}`);
+  };
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new VocabFormatError(`not a recur-vocab v1 document (got ${kind(o)})`);
+  const r = o as Record<string, unknown>;
+  if (r.format !== 'recur-vocab' || r.version !== 1) {
+    throw new VocabFormatError(`not a recur-vocab v1 document (format=${String(r.format)}, version=${String(r.version)})`);
+  }
+  const strings = (field: string, xs: unknown) => {
+    if (!Array.isArray(xs)) bad(field, 'an array of strings', xs);
+    (xs as unknown[]).forEach((t, i) => typeof t !== 'string' && bad(`${field}[${i}]`, 'a string', t));
+  };
+  strings('tokens', r.tokens);
+  if (r.counts !== undefined) {
+    if (!Array.isArray(r.counts)) bad('counts', 'an array of numbers', r.counts);
+    (r.counts as unknown[]).forEach((c, i) => !(typeof c === 'number' && Number.isFinite(c) && c >= 0) && bad(`counts[${i}]`, 'a count ≥ 0', c));
+  }
+  if (r.specials !== undefined) strings('specials', r.specials);
+  if (r.unkToken !== undefined && r.unkToken !== null && typeof r.unkToken !== 'string') bad('unkToken', 'a string or null', r.unkToken);
+  if (r.lowercaseFallback !== undefined && typeof r.lowercaseFallback !== 'boolean') bad('lowercaseFallback', 'a boolean', r.lowercaseFallback);
 }

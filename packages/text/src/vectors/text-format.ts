@@ -124,6 +124,11 @@ export class TextVectorParser {
       s.vectors--;
       return this.bad(lineNo, `value ${JSON.stringify(values)} is not a number (token ${JSON.stringify(token)})`);
     }
+    const k = values.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) {
+      s.vectors--;
+      return this.bad(lineNo, `value ${k + 1} of token ${JSON.stringify(token)} is ${values[k]}; embeddings must be finite (fix or remove this line)`);
+    }
     this.table.store(want, values);
   }
 
@@ -183,7 +188,7 @@ function decodeToken(buf: Uint8Array, start: number, end: number): string {
   return decoder.decode(buf.subarray(start, end));
 }
 
-/** Parses d space-separated numbers; returns the offending field when one is not a finite number. */
+/** Parses d space-separated numbers (nan/inf spelled out are read as such, for the caller to reject); returns the offending field when one is not a number. */
 function parseValues(buf: Uint8Array, start: number, end: number, d: number): Float64Array | string {
   const fields = looseDecoder.decode(buf.subarray(start, end)).split(' ');
   const out = new Float64Array(d);

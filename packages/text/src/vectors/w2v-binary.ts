@@ -70,7 +70,11 @@ export class Word2VecBinaryParser {
       this.stats.vectors++;
       const want = this.table.wanted(token);
       if (want) {
-        for (let k = 0; k < this.dim; k++) values[k] = view.getFloat32(sp + 1 + 4 * k, true);
+        for (let k = 0; k < this.dim; k++) {
+          const v = view.getFloat32(sp + 1 + 4 * k, true);
+          if (!Number.isFinite(v)) throw new VectorFormatError(this.source, entry, `value ${k + 1} of token ${JSON.stringify(token)} is ${v}; embeddings must be finite (fix or remove this vector)`);
+          values[k] = v;
+        }
         this.table.store(want, values);
       }
       pos = sp + 1 + rowBytes;
