@@ -2,7 +2,8 @@
 // Entry point of the `recur` command. In a source checkout (src/main.ts present) it runs the
 // TypeScript sources directly: tsx compiles them on the fly and a one-line resolve hook adds the
 // `@recur/source` export condition so workspace packages resolve to their src/ too (no build step).
-// An installed package (no src/) runs the compiled dist/ instead.
+// An installed package (under node_modules: the tarball ships src/ for its source maps, but no tsx)
+// runs the compiled dist/ instead.
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const source = new URL('../src/main.ts', import.meta.url);
 
-if (existsSync(fileURLToPath(source))) {
+const installed = here.split(/[\\/]/).includes('node_modules');
+if (!installed && existsSync(fileURLToPath(source))) {
   const { register: registerTsx } = await import('tsx/esm/api');
   registerTsx();
   register(new URL('./source-condition.mjs', import.meta.url), pathToFileURL(here));

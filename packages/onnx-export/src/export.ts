@@ -12,9 +12,11 @@ import { encodeModel, type ModelProto } from './proto/codec.js';
 import { frozenShapeProblems } from './trace/frozen-shapes.js';
 import { flattenInputs, secondExample, type DynamicAxes, type ForwardArg, type InputLeaf } from './trace/io.js';
 import { traceForward } from './trace/tracer.js';
+import { VERSION } from './version.js';
 
 export const PRODUCER_NAME = 'recur';
-export const PRODUCER_VERSION = '0.2.0';
+/** The package version (src/version.ts, generated from package.json by tools/sync-versions.mjs). */
+export const PRODUCER_VERSION = VERSION;
 export const DEFAULT_OPSET = 17;
 export const MIN_OPSET = 14;
 export const MAX_OPSET = 22;
@@ -35,6 +37,8 @@ export interface ExportOptions {
   checkInputs?: readonly ForwardArg[];
   /** Default 17; 14–21 run everywhere, 22 is accepted with a CUDA-fallback warning per recurrent node. */
   opset?: number;
+  /** Doc strings of graph inputs and outputs, by name. */
+  docStrings?: Record<string, string>;
   /** Extra model metadata (ModelProto.metadata_props), e.g. the tokenizer settings. */
   metadata?: Record<string, string>;
   docString?: string;
@@ -84,7 +88,7 @@ export async function exportOnnx(model: Module, opts: ExportOptions): Promise<Ex
   const warnings: string[] = [];
   if (model.training) warnings.push(`${model.constructor.name} is in training mode; the export traces it in eval mode (dropout is the identity). Call model.eval() first to silence this.`);
   const dynamicAxes = opts.dynamicAxes ?? {};
-  const common = { dynamicAxes, opset, weights, inputNames: opts.inputNames, outputNames: opts.outputNames };
+  const common = { dynamicAxes, opset, weights, inputNames: opts.inputNames, outputNames: opts.outputNames, docStrings: opts.docStrings };
   const first = traceForward(model, { ...common, args: opts.inputs });
   const build = (cx: typeof first.cx) => cx.g.build({
     opset, producerName: PRODUCER_NAME, producerVersion: PRODUCER_VERSION, graphName: opts.graphName ?? model.constructor.name,
