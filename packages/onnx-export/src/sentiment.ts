@@ -86,6 +86,12 @@ export async function exportSentimentModel(model: Module, opts: SentimentExportO
       outputNames: [CLASSIFIER_IO.logits, CLASSIFIER_IO.probabilities],
       dynamicAxes: { [CLASSIFIER_IO.ids]: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, [CLASSIFIER_IO.lengths]: { 0: 'batch' } },
       opset, metadata: meta, graphName: model.constructor.name,
+      docStrings: {
+        [CLASSIFIER_IO.ids]: `token ids, ${bf ? 'batch-first [batch, seq]' : 'time-major [seq, batch]'}, padded with the pad index`,
+        [CLASSIFIER_IO.lengths]: 'tokens per text, 1 ≤ len ≤ seq',
+        [CLASSIFIER_IO.logits]: 'classifier logits [batch, classes]',
+        [CLASSIFIER_IO.probabilities]: 'sigmoid(logits) for one logit (probability of the positive class), else softmax(logits)',
+      },
       docString: docString ?? `Text classifier exported by Recur: ids from ${settings.tokenizer} tokens (vocabulary in metadata 'recur.vocab'), lengths, → logits and probabilities.`,
     });
     // The embedding table is whatever the ids index first: its rows must be the vocabulary.

@@ -6,30 +6,40 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dropout, Embedding, GRU, Linear, LSTM, RNN, SentimentRNN, type Module } from '@recur/recurrent';
+import { Embedding, GRU, Linear, LSTM, RNN, SentimentRNN, type Module } from '@recur/recurrent';
+import { randomNormal, tensor } from '@recur/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkModel, decodeModel, encodeModel, exportOnnx, exportSentimentModel, type ExportResult } from '../src/index.js';
+import { checkModel, decodeModel, encodeModel, exportOnnx, exportSentimentModel, type DynamicAxes, type ExportResult, type ForwardArg } from '../src/index.js';
+import { disposeArgs } from './helpers.js';
+import { ZOO, type ZooCase } from './zoo.js';
 
 const PY = '/usr/bin/python3';
 const hasOnnx = spawnSync(PY, ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'recur-onnx-check-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const zoo: Array<[string, () => Module, Parameters<typeof exportOnnx>[1]]> = [
-  ['lstm-bi-2', () => new LSTM({ inputSize: 4, hiddenSize: 3, numLayers: 2, bidirectional: true, seed: 1 }), { withInitialState: true }],
-  ['gru-bf', () => new GRU({ inputSize: 4, hiddenSize: 3, batchFirst: true, seed: 2 }), {}],
-  ['rnn-relu-nobias', () => new RNN({ inputSize: 4, hiddenSize: 3, nonlinearity: 'relu', bias: false, seed: 3 }), { withLengths: false, opset: 14 }],
-  ['linear', () => new Linear({ inFeatures: 4, outFeatures: 2, seed: 4 }), {}],
-  ['linear-rank3', () => new Linear({ inFeatures: 4, outFeatures: 2, seed: 4 }), { inputRank: 3 }],
-  ['embedding', () => new Embedding({ numEmbeddings: 6, embeddingDim: 3, seed: 5 }), {}],
-  ['dropout', () => new Dropout({ p: 0.3 }), {}],
+const layers: Array<[string, () => Module, () => ForwardArg[], DynamicAxes, number?]> = [
+  ['lstm-bi-2-h0', () => new LSTM({ inputSize: 4, hiddenSize: 3, numLayers: 2, bidirectional: true, seed: 1 }),
+    () => [randomNormal([5, 2, 4], 0, 1, { seed: 1 }), { lengths: [5, 3], h0: randomNormal([4, 2, 3], 0, 1, { seed: 2 }), c0: randomNormal([4, 2, 3], 0, 1, { seed: 3 }) }],
+    { input: { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' }, h0: { 1: 'batch' }, c0: { 1: 'batch' } }],
+  ['gru-bf', () => new GRU({ inputSize: 4, hiddenSize: 3, batchFirst: true, seed: 2 }), () => [randomNormal([2, 5, 4], 0, 1, { seed: 1 })], { input: { 0: 'batch', 1: 'seq' } }],
+  ['rnn-relu-nobias', () => new RNN({ inputSize: 4, hiddenSize: 3, nonlinearity: 'relu', bias: false, seed: 3 }), () => [randomNormal([5, 2, 4], 0, 1, { seed: 1 })], {}, 14],
+  ['linear', () => new Linear({ inFeatures: 4, outFeatures: 2, seed: 4 }), () => [randomNormal([3, 4], 0, 1, { seed: 1 })], { input: { 0: 'batch' } }],
+  ['linear-rank3', () => new Linear({ inFeatures: 4, outFeatures: 2, seed: 4 }), () => [randomNormal([5, 3, 4], 0, 1, { seed: 1 })], { input: { 0: 'seq', 1: 'batch' } }],
+  ['embedding', () => new Embedding({ numEmbeddings: 6, embeddingDim: 3, seed: 5 }), () => [tensor(Int32Array.of(0, 5, 2, 3), [2, 2], 'int32')], { input: { 0: 'seq', 1: 'batch' } }],
 ];
 
 async function exportAll(): Promise<Array<[string, ExportResult]>> {
   const out: Array<[string, ExportResult]> = [];
-  for (const [name, make, opts] of zoo) {
-    const m = make().eval();
-    out.push([name, await exportOnnx(m, opts)]);
+  const cases: Array<Omit<ZooCase, 'expectOps'> & { opset?: number }> = [
+    ...layers.map(([name, make, inputs, dynamicAxes, opset]) => ({ name, make, inputs, dynamicAxes, ...(opset ? { opset } : {}) })),
+    ...ZOO.map((c, i) => ({ ...c, name: `zoo-${i}` })),
+  ];
+  for (const c of cases) {
+    const m = c.make().eval();
+    const inputs = c.inputs();
+    out.push([c.name, await exportOnnx(m, { inputs, dynamicAxes: c.dynamicAxes, inputNames: c.inputNames, outputNames: c.outputNames, opset: c.opset })]);
+    disposeArgs(inputs);
     m.dispose();
   }
   const s = new SentimentRNN({ vocabSize: 8, embeddingDim: 4, hiddenDim: 3, padIdx: 1, cell: 'gru', outputDim: 3, seed: 6 }).eval();
@@ -74,7 +84,9 @@ describe('ONNX checker', () => {
 
   it('the TS checker catches broken graphs', async () => {
     const m = new LSTM({ inputSize: 4, hiddenSize: 3, numLayers: 2, seed: 1 });
-    const { bytes } = await exportOnnx(m);
+    const x = randomNormal([5, 2, 4], 0, 1, { seed: 1 });
+    const { bytes } = await exportOnnx(m, { inputs: [x] });
+    x.dispose();
     m.dispose();
     const broken = (edit: (p: ReturnType<typeof decodeModel>) => void) => {
       const p = decodeModel(bytes);

@@ -1,5 +1,15 @@
-/** Shared test data: a few reviews and a vocabulary built from them. */
+/** Shared test data: a few reviews and a vocabulary built from them; disposing example arguments. */
+import { Tensor } from '@recur/tensor';
 import { basicEnglish } from '@recur/text';
+import type { ForwardArg } from '../src/index.js';
+
+/** Disposes the tensors among forward arguments (top level and inside option records). */
+export function disposeArgs(args: readonly ForwardArg[]): void {
+  for (const a of args) {
+    if (a instanceof Tensor) a.dispose();
+    else if (a && typeof a === 'object' && !ArrayBuffer.isView(a) && !Array.isArray(a)) for (const v of Object.values(a)) if (v instanceof Tensor) v.dispose();
+  }
+}
 
 export const REVIEWS = [
   'A wonderful, moving film. The acting was superb!',

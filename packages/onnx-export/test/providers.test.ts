@@ -25,9 +25,9 @@ describe('WebGPU execution provider (SwiftShader)', () => {
   it.each(configs)('$name matches Recur within 1e-5', async ({ make, batchFirst, lengths }) => {
     const before = memory().tensors;
     const m = make().eval();
-    const { bytes } = await exportOnnx(m);
     const x = randomNormal(batchFirst ? [3, 5, 4] : [5, 3, 4], 0, 1, { seed: 9 });
-    const r = await verifyOnnx(bytes, m, { input: x, lengths }, { provider: 'webgpu' });
+    const { bytes } = await exportOnnx(m, { inputs: [x, { lengths }], dynamicAxes: { input: batchFirst ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' } } });
+    const r = await verifyOnnx(m, bytes, { inputs: [x, { lengths }], provider: 'webgpu' });
     x.dispose();
     m.dispose();
     expect(memory().tensors).toBe(before);
@@ -42,7 +42,9 @@ describe('WebGPU execution provider (SwiftShader)', () => {
     for (const [i, c] of configs.entries()) {
       const m = c.make();
       files.push(join(dir, `m${i}.onnx`));
-      writeFileSync(files[i]!, (await exportOnnx(m)).bytes);
+      const x = randomNormal(c.batchFirst ? [3, 5, 4] : [5, 3, 4], 0, 1, { seed: 9 });
+      writeFileSync(files[i]!, (await exportOnnx(m, { inputs: [x] })).bytes);
+      x.dispose();
       m.dispose();
     }
     const script = `import * as ort from 'onnxruntime-node';
@@ -61,7 +63,8 @@ describe('WebGPU execution provider (SwiftShader)', () => {
 describe('CUDA execution provider', () => {
   it('is tried, and when its libraries are absent the session runs on the CPU with a one-line note', async () => {
     const m = new LSTM({ inputSize: 4, hiddenSize: 3, seed: 5 }).eval();
-    const { bytes } = await exportOnnx(m);
+    const x = randomNormal([5, 2, 4], 0, 1, { seed: 1 });
+    const { bytes } = await exportOnnx(m, { inputs: [x, { lengths: [5, 2] }] });
     const h = await createSession(bytes, { provider: 'cuda' });
     const cudaPresent = h.provider === 'cuda';
     if (!cudaPresent) {
@@ -70,8 +73,7 @@ describe('CUDA execution provider', () => {
       expect(h.fallbackNote).not.toContain('\n');
     }
     await h.session.release();
-    const x = randomNormal([5, 2, 4], 0, 1, { seed: 1 });
-    const r = await verifyOnnx(bytes, m, { input: x, lengths: [5, 2] }, { provider: 'cuda' });
+    const r = await verifyOnnx(m, bytes, { inputs: [x, { lengths: [5, 2] }], provider: 'cuda' });
     dispose([x]);
     m.dispose();
     expect(r.provider).toBe(cudaPresent ? 'cuda' : 'cpu');

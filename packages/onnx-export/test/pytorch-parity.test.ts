@@ -39,10 +39,15 @@ describe(`PyTorch ${fixture.meta.torch} state dicts → Recur → ONNX`, () => {
     model.loadStateDict(sd);
     dispose(Object.values(sd));
 
-    const { bytes, warnings } = await exportOnnx(model);
+    const { ids, lengths } = fixture.inputs;
+    const exIds = tensor(Int32Array.from(ids.data), ids.shape, 'int32');
+    const { bytes, warnings } = await exportOnnx(model, {
+      inputs: [exIds, Int32Array.from(lengths)], inputNames: ['text', 'lengths'], outputNames: ['logits'],
+      dynamicAxes: { text: { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' } },
+    });
+    exIds.dispose();
     expect(warnings).toEqual([]);
     expect(checkModel(bytes)).toEqual([]);
-    const { ids, lengths } = fixture.inputs;
     const { session } = await createSession(bytes);
     const out = await runSession(session, { text: { data: Int32Array.from(ids.data), dims: ids.shape }, lengths: { data: Int32Array.from(lengths), dims: [lengths.length] } });
     await session.release();

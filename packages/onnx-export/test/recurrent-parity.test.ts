@@ -25,16 +25,19 @@ describe('recurrent layers: ORT CPU matches Recur', () => {
     const seed = 1000 + cases.findIndex((c) => c.mode === mode && c.L === L && c.bi === bi && c.bf === bf && c.lengths.join() === lengths.join());
     const m = make(mode, L, bi, bf, seed).eval();
     const withState = !bf; // half of the matrix feeds h0/c0, the other half relies on zero states
-    const { bytes, warnings, inputNames, outputNames } = await exportOnnx(m, { withInitialState: withState });
-    expect(warnings).toEqual([]);
-    expect(checkModel(bytes)).toEqual([]);
-    expect(inputNames).toEqual(['input', 'lengths', ...(withState ? ['h0', ...(mode === 'lstm' ? ['c0'] : [])] : [])]);
-    expect(outputNames).toEqual(['output', 'h_n', ...(mode === 'lstm' ? ['c_n'] : [])]);
     const D = bi ? 2 : 1;
     const x = randomNormal(bf ? [B, T, I] : [T, B, I], 0, 1, { seed });
     const h0 = withState ? randomNormal([L * D, B, H], 0, 0.5, { seed: seed + 1 }) : undefined;
     const c0 = withState && mode === 'lstm' ? randomNormal([L * D, B, H], 0, 0.5, { seed: seed + 2 }) : undefined;
-    const r = await verifyOnnx(bytes, m, { input: x, lengths, ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}) });
+    const inputs = [x, { lengths, ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}) }];
+    const dynamicAxes = { input: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' }, h0: { 1: 'batch' }, c0: { 1: 'batch' } };
+    const { bytes, warnings, inputNames, outputNames, model } = await exportOnnx(m, { inputs, dynamicAxes });
+    expect(warnings).toEqual([]);
+    expect(checkModel(bytes)).toEqual([]);
+    expect(inputNames).toEqual(['input', 'lengths', ...(withState ? ['h0', ...(mode === 'lstm' ? ['c0'] : [])] : [])]);
+    expect(outputNames).toEqual(['output', 'hN', ...(mode === 'lstm' ? ['cN'] : [])]);
+    expect(model.graph.node.filter((n) => n.opType === mode.toUpperCase()).length).toBe(L); // one node per layer, both directions in it
+    const r = await verifyOnnx(m, bytes, { inputs });
     dispose([x, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
     m.dispose();
     expect(memory().tensors).toBe(before);
@@ -47,12 +50,12 @@ describe('recurrent layers: ORT CPU matches Recur', () => {
   it.each(modes)('%s without biases and without a lengths input (no B, no sequence_lens)', async (mode) => {
     const o = { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, bias: false, seed: 77 };
     const m = mode === 'lstm' ? new LSTM(o) : mode === 'gru' ? new GRU(o) : new RNN(o);
-    const { bytes, inputNames, model } = await exportOnnx(m, { withLengths: false });
+    const x = randomNormal([T, B, I], 0, 1, { seed: 5 });
+    const { bytes, inputNames, model } = await exportOnnx(m, { inputs: [x], dynamicAxes: { input: { 0: 'seq', 1: 'batch' } } });
     expect(inputNames).toEqual(['input']);
     expect(model.graph.initializer.some((t) => t.name.includes('.B_'))).toBe(false);
     expect(checkModel(bytes)).toEqual([]);
-    const x = randomNormal([T, B, I], 0, 1, { seed: 5 });
-    const r = await verifyOnnx(bytes, m, { input: x });
+    const r = await verifyOnnx(m, bytes, { inputs: [x] });
     x.dispose();
     m.dispose();
     expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-5);

@@ -6,7 +6,7 @@ import { SentimentRNN } from '@recur/recurrent';
 import { basicEnglish } from '@recur/text';
 import { memory, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { checkModel, decodeModel, exportSentimentModel, readTokenizerSettings, TextIdEncoder } from '../src/index.js';
+import { checkModel, decodeModel, exportSentimentModel, readTokenizerSettings, TextIdEncoder, WithProbabilities } from '../src/index.js';
 import { loadOnnx, saveOnnx, verifyOnnx, verifyOnTexts } from '../src/node/index.js';
 import { REVIEWS, smallVocab } from './helpers.js';
 
@@ -35,7 +35,7 @@ describe('exportSentimentModel', () => {
     const batch = new TextIdEncoder(settings).encode(REVIEWS);
     expect([...batch.lengths]).toEqual([11, 9, 2, 12]); // the last one truncated at maxLength, 'ok.' → ['ok', '.']
     const ids = tensor(batch.ids, batch.dims, 'int32');
-    const r = await verifyOnnx(bytes, model, { text: ids, lengths: batch.lengths });
+    const r = await verifyOnnx(new WithProbabilities(model), bytes, { inputs: [ids, batch.lengths] });
     ids.dispose();
     model.dispose();
     expect(memory().tensors).toBe(before);

@@ -5,9 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { AttributeType, checkModel, cudaFallbackWarnings, decodeModel, exportOnnx, type ModelProto } from '../src/index.js';
 import { verifyOnnx } from '../src/node/index.js';
 
+/** The example every recurrent export here traces: x [4, 2, 3] with lengths [4, 2], seq and batch dynamic. */
+const X = () => randomNormal([4, 2, 3], 0, 1, { seed: 2 });
+const AXES = { input: { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' } };
+
+async function exportRnn(m: RNN | LSTM | GRU, opts: { opset?: number } = {}) {
+  const x = X();
+  try {
+    return await exportOnnx(m, { inputs: [x, { lengths: [4, 2] }], dynamicAxes: AXES, ...opts });
+  } finally {
+    x.dispose();
+  }
+}
+
 async function parity(m: RNN | LSTM | GRU, bytes: Uint8Array): Promise<number> {
-  const x = randomNormal([4, 2, 3], 0, 1, { seed: 2 });
-  const r = await verifyOnnx(bytes, m, { input: x, lengths: [4, 2] });
+  const x = X();
+  const r = await verifyOnnx(m, bytes, { inputs: [x, { lengths: [4, 2] }] });
   x.dispose();
   return r.maxAbsDiff;
 }
@@ -15,7 +28,7 @@ async function parity(m: RNN | LSTM | GRU, bytes: Uint8Array): Promise<number> {
 describe('opsets', () => {
   it.each([14, 17, 21])('opset %i: no warnings, runs on ORT within 1e-5', async (opset) => {
     const m = new GRU({ inputSize: 3, hiddenSize: 2, bidirectional: true, seed: opset }).eval();
-    const { bytes, warnings, model } = await exportOnnx(m, { opset });
+    const { bytes, warnings, model } = await exportRnn(m, { opset });
     expect(warnings).toEqual([]);
     expect(model.opsetImport).toEqual([{ domain: '', version: opset }]);
     expect(checkModel(bytes)).toEqual([]);
@@ -26,7 +39,7 @@ describe('opsets', () => {
   it('opset 22 is exported, warns once per recurrent node by name, and still runs on the CPU', async () => {
     const before = memory().tensors;
     const m = new LSTM({ inputSize: 3, hiddenSize: 2, numLayers: 2, seed: 1 }).eval();
-    const { bytes, warnings } = await exportOnnx(m, { opset: 22 });
+    const { bytes, warnings } = await exportRnn(m, { opset: 22 });
     expect(warnings).toEqual([
       expect.stringMatching(/^LSTM node 'lstm\/LSTM_l0': opset 22 .* no CUDA kernel .*runs it on the CPU/),
       expect.stringMatching(/^LSTM node 'lstm\/LSTM_l1': opset 22 /),
@@ -38,7 +51,7 @@ describe('opsets', () => {
 
   it.each([13, 23, 17.5])('opset %s is refused', async (opset) => {
     const m = new RNN({ inputSize: 3, hiddenSize: 2 });
-    await expect(exportOnnx(m, { opset })).rejects.toThrow(new RegExp(`opset ${opset} is outside 14–22`));
+    await expect(exportRnn(m, { opset })).rejects.toThrow(new RegExp(`opset ${opset} is outside 14–22`));
     m.dispose();
   });
 });
@@ -46,8 +59,9 @@ describe('opsets', () => {
 describe('training mode', () => {
   it('exporting a model still in training mode warns that dropout becomes the identity', async () => {
     const m = new LSTM({ inputSize: 3, hiddenSize: 2, numLayers: 2, dropout: 0.5, seed: 1 });
-    expect((await exportOnnx(m)).warnings).toEqual([expect.stringMatching(/^LSTM is in training mode; .*dropout is the identity.*model\.eval\(\)/)]);
-    expect((await exportOnnx(m.eval())).warnings).toEqual([]);
+    expect((await exportRnn(m)).warnings).toEqual([expect.stringMatching(/^LSTM is in training mode; .*dropout is the identity.*model\.eval\(\)/)]);
+    expect(m.training).toBe(true);
+    expect((await exportRnn(m.eval())).warnings).toEqual([]);
     m.dispose();
   });
 });
@@ -55,7 +69,7 @@ describe('training mode', () => {
 describe('CUDA-fallback warnings', () => {
   it('a ReLU RNN is exported with activations [Relu], warned per node, and matches Recur on the CPU', async () => {
     const m = new RNN({ inputSize: 3, hiddenSize: 2, numLayers: 2, bidirectional: true, nonlinearity: 'relu', seed: 4 }).eval();
-    const { bytes, warnings, model } = await exportOnnx(m);
+    const { bytes, warnings, model } = await exportRnn(m);
     expect(warnings).toEqual([
       "RNN node 'rnn/RNN_l0': activations [Relu, Relu] differ from the default [Tanh]; ORT's CUDA provider runs it on the CPU",
       "RNN node 'rnn/RNN_l1': activations [Relu, Relu] differ from the default [Tanh]; ORT's CUDA provider runs it on the CPU",
@@ -67,7 +81,7 @@ describe('CUDA-fallback warnings', () => {
 
   it('names clip, peepholes, input_forget, missing activations and GRU reset modes', async () => {
     const lstm = new LSTM({ inputSize: 3, hiddenSize: 2, seed: 1 }), gru = new GRU({ inputSize: 3, hiddenSize: 2, seed: 1 });
-    const a = decodeModel((await exportOnnx(lstm)).bytes), b = decodeModel((await exportOnnx(gru)).bytes);
+    const a = decodeModel((await exportRnn(lstm)).bytes), b = decodeModel((await exportRnn(gru)).bytes);
     lstm.dispose();
     gru.dispose();
     const node = (m: ModelProto, op: string) => m.graph.node.find((n) => n.opType === op)!;

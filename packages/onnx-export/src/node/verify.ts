@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Module } from '@recur/recurrent';
-import { tensor, Tensor } from '@recur/tensor';
+import { scope, tensor, Tensor } from '@recur/tensor';
 import { decodeModel } from '../proto/codec.js';
 import { WithProbabilities } from '../sentiment.js';
 import { readTokenizerSettings, TextIdEncoder } from '../tokenizer.js';
@@ -84,7 +84,7 @@ export async function verifyOnnx(model: Module, file: string | Uint8Array, opts:
       for (const [i, f] of flat.entries()) feeds[f.name] = await toFeed(leaves[i]!);
       for (const n of names) if (!feeds[n]) throw new Error(`verifyOnnx: the model needs input '${n}' (given: ${flat.map((f) => f.name).join(', ')})`);
       const ort = await runSession(handle.session, feeds);
-      const result = (model as unknown as { forward: (...a: unknown[]) => unknown }).forward(...rebuildArgs(opts.inputs, flat, leaves));
+      const result = scope(() => (model as unknown as { forward: (...a: unknown[]) => unknown }).forward(...rebuildArgs(opts.inputs, flat, leaves)));
       const ref = flattenOutputs('verifyOnnx', result, handle.session.outputNames.length === countTensors(result) ? handle.session.outputNames : undefined);
       let worst = 0;
       try {

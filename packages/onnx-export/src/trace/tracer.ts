@@ -7,7 +7,7 @@
  * call; recurrent layers are recorded at the layer call (layer-call.ts).
  */
 import { RecurrentBase, type Module, type RecurrentForwardOptions } from '@recur/recurrent';
-import { addKernelListener, formatShape, Tensor, type KernelEvent, type KernelName } from '@recur/tensor';
+import { addKernelListener, formatShape, scope, Tensor, type KernelEvent, type KernelName } from '@recur/tensor';
 import type { HostTensor } from '../graph/builder.js';
 import { TraceGraph, type TracedValue } from './context.js';
 import { flattenInputs, flattenOutputs, rebuildArgs, type DynamicAxes, type ForwardArg, type InputLeaf } from './io.js';
@@ -23,6 +23,8 @@ export interface TraceOptions {
   inputNames?: readonly string[];
   outputNames?: readonly string[];
   dynamicAxes: DynamicAxes;
+  /** Doc strings of graph inputs and outputs by name. */
+  docStrings?: Record<string, string>;
   opset: number;
   weights: Record<string, HostTensor>;
 }
@@ -68,10 +70,10 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
     if (leaf instanceof Tensor) {
       const type = ELEM[leaf.dtype as keyof typeof ELEM];
       if (!type || type === 'bool') throw new Error(`exportOnnx: input '${f.name}' is ${leaf.dtype}; graph inputs are float32 or int32`);
-      cx.g.input(f.name, type, sym.map(onnxDim), `${f.name} ${sym.map(onnxDim).join('×')} ${leaf.dtype}`);
+      cx.g.input(f.name, type, sym.map(onnxDim), o.docStrings?.[f.name] ?? `${f.name}: ${leaf.dtype} [${sym.map(onnxDim).join(', ')}]`);
       values.set(leaf.id, { name: f.name, sym, dtype: leaf.dtype });
     } else {
-      cx.g.input(f.name, 'int32', sym.map(onnxDim), `${f.name}: int32 [${sym.map(onnxDim).join(', ')}]`);
+      cx.g.input(f.name, 'int32', sym.map(onnxDim), o.docStrings?.[f.name] ?? `${f.name}: int32 [${sym.map(onnxDim).join(', ')}]`);
       hostInputs.set(leaf, f.name);
       lengthsInputs.push({ name: f.name, data: Int32Array.from(leaf), batch: sym[0]! });
     }
@@ -169,7 +171,8 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
   const stop = addKernelListener(onKernel);
   let result: unknown;
   try {
-    result = (model as unknown as { forward: (...a: unknown[]) => unknown }).forward(...args);
+    // In a scope: intermediates of a forward pass that does not scope itself are freed; the result is kept.
+    result = scope(() => (model as unknown as { forward: (...a: unknown[]) => unknown }).forward(...args));
   } finally {
     stop();
     for (const r of restore) r();
@@ -182,7 +185,7 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
       const dims = v.sym.map(onnxDim);
       const type = ELEM[t.dtype as keyof typeof ELEM];
       if (!type) throw new Error(`exportOnnx: output '${name}' is ${t.dtype}`);
-      cx.g.output(v.name, name, type, dims, `${name} [${dims.join(', ')}] ${t.dtype}`);
+      cx.g.output(v.name, name, type, dims, o.docStrings?.[name] ?? `${name}: ${t.dtype} [${dims.join(', ')}]`);
     }
     return { cx, inputNames: flat.map((f) => f.name), outputNames: outs.map(([n]) => n) };
   } finally {
