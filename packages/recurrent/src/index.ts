@@ -35,5 +35,5 @@ export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { clipGradNorm, clipGradValue, type ClipNormOptions } from './clip.js';
 export { LRScheduler, StepLR, CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR, type OneCycleOptions } from './schedulers.js';
-export { parseSafetensors, readSafetensors, writeSafetensors, type ParsedSafetensors } from './safetensors.js';
+export { parseSafetensors, readSafetensors, SafetensorsFormatError, writeSafetensors, type ParsedSafetensors } from './safetensors.js';
 export { SentimentRNN, type SentimentRNNOptions } from './models/sentiment.js';

@@ -4,11 +4,12 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { listZip, pickEntry, readZipEntry } from './zip.js';
+import { DataFileError } from './errors.js';
 
 /** What a file starts with. */
 export async function sniff(path: string): Promise<'gzip' | 'zip' | 'plain'> {
   const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`${path}: cannot open (${err.code ?? err.message})`);
+    throw new DataFileError(`${path}: cannot open (${err.code ?? err.message})`);
   });
   try {
     const b = Buffer.alloc(4);
@@ -30,7 +31,7 @@ export async function* gunzipChunks(path: string, src: Readable): AsyncGenerator
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') throw err;
-    throw new Error(`${path}: truncated or corrupt gzip data (${e.message})`);
+    throw new DataFileError(`${path}: truncated or corrupt gzip data (${e.message})`);
   } finally {
     src.destroy();
   }

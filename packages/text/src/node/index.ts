@@ -9,6 +9,7 @@ export type { ImdbExample, ImdbFile, ImdbReadResult, ImdbSplit, ReadImdbOptions 
 export { tarEntries } from './tar.js';
 export type { TarEntry } from './tar.js';
 export { readLabeledFile } from './labeled.js';
+export { DataFileError } from './errors.js';
 export type { LabeledExample, ReadLabeledOptions } from './labeled.js';
 export { download, DATASETS, fetchDataset } from './download.js';
 export type { DownloadOptions, DownloadResult } from './download.js';

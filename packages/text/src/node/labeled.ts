@@ -1,5 +1,6 @@
 /** Reader for user-supplied labelled text: CSV, TSV or JSON Lines with `text` and `label`. */
 import { readFile } from 'node:fs/promises';
+import { DataFileError } from './errors.js';
 
 /** One labelled example; `line` is where its record starts (1-based). */
 export interface LabeledExample {
@@ -21,7 +22,7 @@ const LABELS: Record<string, 0 | 1> = { '0': 0, '1': 1, neg: 0, pos: 1, negative
 function parseLabel(v: unknown, where: string): 0 | 1 {
   const key = String(v).trim().toLowerCase();
   const l = LABELS[key];
-  if (l === undefined) throw new Error(`${where}: label ${JSON.stringify(v)} is not one of 0, 1, neg, pos, negative, positive`);
+  if (l === undefined) throw new DataFileError(`${where}: label ${JSON.stringify(v)} is not one of 0, 1, neg, pos, negative, positive`);
   return l;
 }
 
@@ -65,7 +66,7 @@ function* records(text: string, sep: string, file: string): Generator<{ fields: 
     } else field += c;
     i++;
   }
-  if (quoted) throw new Error(`${file}:${start}: unterminated quoted field`);
+  if (quoted) throw new DataFileError(`${file}:${start}: unterminated quoted field`);
   if (field !== '' || fields.length > 0) {
     fields.push(field);
     yield { fields, line: start };
@@ -82,19 +83,19 @@ function* records(text: string, sep: string, file: string): Generator<{ fields: 
  */
 export async function readLabeledFile(file: string, options: ReadLabeledOptions = {}): Promise<LabeledExample[]> {
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`${file}: cannot read (${err.code ?? err.message})`);
+    throw new DataFileError(`${file}: cannot read (${err.code ?? err.message})`);
   });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
   } catch {
-    throw new Error(`${file}: not valid UTF-8`);
+    throw new DataFileError(`${file}: not valid UTF-8`);
   }
   const format = options.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : /\.tsv$/i.test(file) ? 'tsv' : 'csv');
   const out: LabeledExample[] = [];
   const push = (t: unknown, l: unknown, line: number): void => {
     const where = `${file}:${line}`;
-    if (typeof t !== 'string') throw new Error(`${where}: text must be a string, got ${JSON.stringify(t)}`);
+    if (typeof t !== 'string') throw new DataFileError(`${where}: text must be a string, got ${JSON.stringify(t)}`);
     const label = parseLabel(l, where);
     if (t.trim() === '') options.onSkip?.(line, 'empty text');
     else out.push({ text: t, label, line });
@@ -106,9 +107,9 @@ export async function readLabeledFile(file: string, options: ReadLabeledOptions 
       try {
         o = JSON.parse(raw) as typeof o;
       } catch (err) {
-        throw new Error(`${file}:${k + 1}: invalid JSON (${(err as Error).message})`);
+        throw new DataFileError(`${file}:${k + 1}: invalid JSON (${(err as Error).message})`);
       }
-      if (o === null || typeof o !== 'object' || !('text' in o) || !('label' in o)) throw new Error(`${file}:${k + 1}: needs "text" and "label" keys`);
+      if (o === null || typeof o !== 'object' || !('text' in o) || !('label' in o)) throw new DataFileError(`${file}:${k + 1}: needs "text" and "label" keys`);
       push(o.text, o.label, k + 1);
     });
     return out;
@@ -119,13 +120,13 @@ export async function readLabeledFile(file: string, options: ReadLabeledOptions 
       const names = fields.map((f) => f.trim().toLowerCase());
       const t = names.indexOf('text');
       const l = names.indexOf('label');
-      if (t < 0 || l < 0) throw new Error(`${file}:${line}: header must name "text" and "label" columns, found ${JSON.stringify(fields)}`);
+      if (t < 0 || l < 0) throw new DataFileError(`${file}:${line}: header must name "text" and "label" columns, found ${JSON.stringify(fields)}`);
       cols = { text: t, label: l, n: fields.length };
       continue;
     }
-    if (fields.length !== cols.n) throw new Error(`${file}:${line}: expected ${cols.n} fields like the header, found ${fields.length}`);
+    if (fields.length !== cols.n) throw new DataFileError(`${file}:${line}: expected ${cols.n} fields like the header, found ${fields.length}`);
     push(fields[cols.text], fields[cols.label], line);
   }
-  if (!cols) throw new Error(`${file}: empty file (no header row)`);
+  if (!cols) throw new DataFileError(`${file}: empty file (no header row)`);
   return out;
 }

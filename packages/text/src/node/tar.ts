@@ -2,6 +2,7 @@
  * Streaming tar reader (ustar, pax `path`, GNU long names). Bodies of entries the caller does not want
  * are skipped without buffering, so a large archive streams through in constant memory.
  */
+import { DataFileError } from './errors.js';
 
 /** A regular file read from a tar stream. */
 export interface TarEntry {
@@ -25,7 +26,7 @@ function parseSize(h: Uint8Array, source: string, offset: number): number {
     return n;
   }
   const s = field(h, 124, 12).trim();
-  if (!/^[0-7]*$/.test(s)) throw new Error(`${source}: corrupt tar header at byte ${offset} (size field ${JSON.stringify(s)})`);
+  if (!/^[0-7]*$/.test(s)) throw new DataFileError(`${source}: corrupt tar header at byte ${offset} (size field ${JSON.stringify(s)})`);
   return s ? parseInt(s, 8) : 0;
 }
 
@@ -112,7 +113,7 @@ export async function* tarEntries(chunks: AsyncIterable<Uint8Array>, options: { 
         continue;
       }
       zeroBlocks = 0;
-      if (!checksumOk(header)) throw new Error(`${source}: corrupt tar header at byte ${offset - BLOCK} (bad checksum; not a tar file?)`);
+      if (!checksumOk(header)) throw new DataFileError(`${source}: corrupt tar header at byte ${offset - BLOCK} (bad checksum; not a tar file?)`);
       const size = parseSize(header, source, offset - BLOCK);
       const type = String.fromCharCode(header[156]!);
       const prefix = field(header, 345, 155);
@@ -133,8 +134,8 @@ export async function* tarEntries(chunks: AsyncIterable<Uint8Array>, options: { 
     }
     if (ended) break;
   }
-  if (current) throw new Error(`${source}: truncated tar: ${(current as { name: string }).name} ends ${remaining} bytes early`);
-  if (filled > 0 || zeroBlocks === 0) throw new Error(`${source}: truncated tar (stream ended without the end-of-archive blocks)`);
+  if (current) throw new DataFileError(`${source}: truncated tar: ${(current as { name: string }).name} ends ${remaining} bytes early`);
+  if (filled > 0 || zeroBlocks === 0) throw new DataFileError(`${source}: truncated tar (stream ended without the end-of-archive blocks)`);
 }
 
 function join(parts: Uint8Array[], size: number): Uint8Array {

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
+import { DataFileError } from './errors.js';
 
 /** One member of a zip archive. */
 export interface ZipEntry {
@@ -32,26 +33,26 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
     await fh.read(tail, 0, tailLen, size - tailLen);
     let e = -1;
     for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === EOCD) { e = i; break; }
-    if (e < 0) throw new Error(`${path}: not a zip file, or truncated (no end-of-central-directory record)`);
+    if (e < 0) throw new DataFileError(`${path}: not a zip file, or truncated (no end-of-central-directory record)`);
     let count = tail.readUInt16LE(e + 10);
     let cdSize = tail.readUInt32LE(e + 12);
     let cdOffset = tail.readUInt32LE(e + 16);
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-      if (e < 20 || tail.readUInt32LE(e - 20) !== LOCATOR64) throw new Error(`${path}: zip64 archive without a zip64 locator`);
+      if (e < 20 || tail.readUInt32LE(e - 20) !== LOCATOR64) throw new DataFileError(`${path}: zip64 archive without a zip64 locator`);
       const rec = Buffer.alloc(56);
       await fh.read(rec, 0, 56, Number(tail.readBigUInt64LE(e - 12)));
-      if (rec.readUInt32LE(0) !== EOCD64) throw new Error(`${path}: bad zip64 end-of-central-directory record`);
+      if (rec.readUInt32LE(0) !== EOCD64) throw new DataFileError(`${path}: bad zip64 end-of-central-directory record`);
       count = Number(rec.readBigUInt64LE(32));
       cdSize = Number(rec.readBigUInt64LE(40));
       cdOffset = Number(rec.readBigUInt64LE(48));
     }
-    if (cdOffset + cdSize > size) throw new Error(`${path}: central directory lies past the end of the file (truncated zip)`);
+    if (cdOffset + cdSize > size) throw new DataFileError(`${path}: central directory lies past the end of the file (truncated zip)`);
     const cd = Buffer.alloc(cdSize);
     await fh.read(cd, 0, cdSize, cdOffset);
     const entries: ZipEntry[] = [];
     let p = 0;
     for (let k = 0; k < count; k++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new Error(`${path}: corrupt central directory at entry ${k}`);
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new DataFileError(`${path}: corrupt central directory at entry ${k}`);
       const nameLen = cd.readUInt16LE(p + 28);
       const extraLen = cd.readUInt16LE(p + 30);
       const commentLen = cd.readUInt16LE(p + 32);
@@ -97,10 +98,10 @@ export function pickEntry(path: string, entries: ZipEntry[], member?: string): Z
   const files = entries.filter((e) => !e.name.endsWith('/'));
   if (member === undefined) {
     if (files.length === 1) return files[0]!;
-    throw new Error(`${path}: holds ${files.length} files; choose one with { member } (${files.map((f) => f.name).join(', ')})`);
+    throw new DataFileError(`${path}: holds ${files.length} files; choose one with { member } (${files.map((f) => f.name).join(', ')})`);
   }
   const hit = files.find((e) => e.name === member) ?? files.find((e) => e.name.split('/').pop() === member);
-  if (!hit) throw new Error(`${path}: no member ${JSON.stringify(member)} (has ${files.map((f) => f.name).join(', ')})`);
+  if (!hit) throw new DataFileError(`${path}: no member ${JSON.stringify(member)} (has ${files.map((f) => f.name).join(', ')})`);
   return hit;
 }
 
@@ -113,9 +114,9 @@ export async function* readZipEntry(path: string, entry: ZipEntry): AsyncGenerat
   } finally {
     await fh.close();
   }
-  if (head.readUInt32LE(0) !== LOCAL) throw new Error(`${path}: bad local header for ${entry.name}`);
+  if (head.readUInt32LE(0) !== LOCAL) throw new DataFileError(`${path}: bad local header for ${entry.name}`);
   const start = entry.localHeaderOffset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
-  if (entry.method !== 0 && entry.method !== 8) throw new Error(`${path}: ${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
+  if (entry.method !== 0 && entry.method !== 8) throw new DataFileError(`${path}: ${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
   const raw = createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
   const out = entry.method === 8 ? raw.pipe(createInflateRaw({ chunkSize: 1 << 20 })) : raw;
   if (out !== raw) raw.on('error', (err) => out.destroy(err));
@@ -128,11 +129,11 @@ export async function* readZipEntry(path: string, entry: ZipEntry): AsyncGenerat
       yield chunk;
     }
   } catch (err) {
-    throw new Error(`${path}: ${entry.name}: truncated or corrupt data (${(err as Error).message})`);
+    throw new DataFileError(`${path}: ${entry.name}: truncated or corrupt data (${(err as Error).message})`);
   } finally {
     raw.destroy();
   }
   if (n !== entry.size || crc >>> 0 !== entry.crc32) {
-    throw new Error(`${path}: ${entry.name}: expected ${entry.size} bytes with CRC-32 ${entry.crc32.toString(16)}, got ${n} bytes with ${(crc >>> 0).toString(16)} (truncated or corrupt)`);
+    throw new DataFileError(`${path}: ${entry.name}: expected ${entry.size} bytes with CRC-32 ${entry.crc32.toString(16)}, got ${n} bytes with ${(crc >>> 0).toString(16)} (truncated or corrupt)`);
   }
 }

@@ -156,6 +156,16 @@ export class VectorTable {
 }
 
 /** Error for a malformed vector file; the message names the source and line. */
+/** Largest vector dimension a file may declare (published embeddings use ≤ 4,096). */
+export const MAX_VECTOR_DIM = 65_536;
+
+/** Throws a {@link VectorFormatError} at `line` unless `dim` is a plausible vector dimension. */
+export function checkVectorDim(source: string, line: number, dim: number): void {
+  if (!(Number.isInteger(dim) && dim >= 1 && dim <= MAX_VECTOR_DIM)) {
+    throw new VectorFormatError(source, line, `vector dimension ${dim} is outside [1, ${MAX_VECTOR_DIM}] (not a vectors file, or a corrupt header?)`);
+  }
+}
+
 export class VectorFormatError extends Error {
   constructor(readonly source: string, readonly line: number, reason: string) {
     super(`${source}:${line}: ${reason}`);

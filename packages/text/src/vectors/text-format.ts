@@ -8,7 +8,7 @@
  * else the first line's field count − 1. Field counts are checked on every line; numbers are parsed
  * only for lines whose token the vocabulary wants.
  */
-import { emptyStats, type ParseStats, VectorFormatError, type VectorTable } from './table.js';
+import { checkVectorDim, emptyStats, type ParseStats, VectorFormatError, type VectorTable } from './table.js';
 
 /** Options of {@link TextVectorParser}. */
 export interface TextParseOptions {
@@ -140,6 +140,7 @@ export class TextVectorParser {
     if (fmt === 'word2vec' && !ints) throw new VectorFormatError(this.source, lineNo, `word2vec text needs a "count dim" header, found ${fields.length} fields`);
     if (ints && fmt !== 'glove') {
       const [count, dim] = fields.map(Number) as [number, number];
+      checkVectorDim(this.source, lineNo, dim);
       this.stats.header = { count, dim };
       this.dim = dim;
       this.table.setDim(dim);
@@ -149,6 +150,7 @@ export class TextVectorParser {
       this.bad(lineNo, 'a line with a single field cannot give the dimension');
       return false;
     }
+    checkVectorDim(this.source, lineNo, fields.length - 1);
     this.dim = fields.length - 1;
     this.table.setDim(this.dim);
     return true;

@@ -4,7 +4,7 @@
  * little-endian float32 values, optionally followed by `\n`. Leading `\n` before a token is skipped.
  * Browser-safe: feed it `Uint8Array` chunks.
  */
-import { emptyStats, type ParseStats, VectorFormatError, type VectorTable } from './table.js';
+import { checkVectorDim, emptyStats, type ParseStats, VectorFormatError, type VectorTable } from './table.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_TOKEN_BYTES = 4096;
@@ -39,6 +39,7 @@ export class Word2VecBinaryParser {
       const head = String.fromCharCode(...buf.subarray(0, nl)).trim();
       const m = /^(\d+) (\d+)$/.exec(head);
       if (!m) throw new VectorFormatError(this.source, 1, `word2vec binary header must be "count dim", found ${JSON.stringify(head.slice(0, 40))}`);
+      checkVectorDim(this.source, 1, Number(m[2]));
       this.count = Number(m[1]);
       this.dim = Number(m[2]);
       this.table.setDim(this.dim);
