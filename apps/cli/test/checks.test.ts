@@ -61,6 +61,14 @@ describe('configuration and data checks', () => {
     expect((await cli('train', '--allow-data-change')).code).toBe(2);
   });
 
+  it('nan or inf in a GloVe file is named with its line and token before training starts', async () => {
+    const vec = join(dir, 'nan.txt');
+    writeFileSync(vec, 'the 0.1 0.2 0.3 0.4\nfilm 0.4 nan 0.2 0.1\n');
+    const r = await cli('train', '--out', join(dir, 'nan-run'), ...TINY, '--glove', vec);
+    expect(r.code).toBe(1);
+    expect(oneLineError(r)).toBe(`recur: vectors: ${vec}:2: value 2 of token "film" is NaN; embeddings must be finite (fix or remove this line)`);
+  });
+
   it('resume refuses when the pretrained vectors changed', async () => {
     const vec = join(dir, 'vec.txt');
     writeFileSync(vec, 'the 0.1 0.2 0.3 0.4\nfilm 0.4 0.3 0.2 0.1\n');
