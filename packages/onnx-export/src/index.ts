@@ -5,7 +5,9 @@
  *
  * @example
  * import { exportOnnx } from '@recur/onnx-export';
- * const { bytes, warnings } = await exportOnnx(model.eval(), { inputs: [x, lengths], dynamicAxes: { input: { 0: 'seq', 1: 'batch' }, input_1: { 0: 'batch' } } });
+ * const { bytes, warnings } = await exportOnnx(model.eval(), {
+ *   inputs: [x, lengths], inputNames: ['x', 'lengths'], dynamicAxes: { x: { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' } },
+ * });
  */
 export { exportOnnx, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, PRODUCER_NAME, PRODUCER_VERSION } from './export.js';
 export type { ExportOptions, ExportResult } from './export.js';
@@ -23,7 +25,5 @@ export { GraphBuilder, irVersionFor } from './graph/builder.js';
 export type { AttrValue, Dim, ElemType, HostTensor, BuildModelOptions } from './graph/builder.js';
 export { emitRecurrent, reorderGates, activationsFor, torchKey } from './graph/recurrent.js';
 export type { RecurrentSpec, RecurrentMode, RecurrentInputs, RecurrentValues } from './graph/recurrent.js';
-export { emitEmbedding, emitLinear, emitDropout, emitActivation } from './graph/layers.js';
-export type { Activation } from './graph/layers.js';
 export { encodeModel, decodeModel, DataType, AttributeType } from './proto/codec.js';
 export type { ModelProto, GraphProto, NodeProto, TensorProto, AttributeProto, ValueInfoProto } from './proto/codec.js';

@@ -44,6 +44,21 @@ describe('exportSentimentModel', () => {
     console.log(`SentimentRNN(${cell}) max |ORT − Recur| = ${r.maxAbsDiff.toExponential(2)}`);
   });
 
+  it('a classifier pooling max, mean and last states (masks from lengths) exports and matches on texts of other sizes', async () => {
+    const before = memory().tensors;
+    const vocab = smallVocab();
+    const model = new SentimentRNN({ vocabSize: vocab.length, embeddingDim: 6, hiddenDim: 5, padIdx: 1, cell: 'gru', pooling: ['max', 'mean', 'last'], seed: 9 }).eval();
+    const { bytes, model: proto } = await exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab, padIndex: 1, unkIndex: 0 });
+    expect(checkModel(bytes)).toEqual([]);
+    expect(proto.graph.node.filter((n) => n.opType === 'GRU').length).toBe(2);
+    expect(proto.graph.node.some((n) => n.opType === 'Range')).toBe(true); // the padding mask is computed from `lengths` in the graph
+    const r = await verifyOnTexts(bytes, model, REVIEWS);
+    model.dispose();
+    expect(memory().tensors).toBe(before);
+    expect(r.runs.length).toBe(3);
+    expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+  });
+
   it('refuses a vocabulary that does not fit the embedding', async () => {
     const model = new SentimentRNN({ vocabSize: 10, embeddingDim: 4, hiddenDim: 3, seed: 1 }).eval();
     await expect(exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab: ['<unk>', '<pad>'], padIndex: 1, unkIndex: 0 }))

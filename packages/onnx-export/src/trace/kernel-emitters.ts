@@ -135,7 +135,15 @@ const linear: KernelEmitter = (cx, [x, w, b]) => [{ name: cx.node1('Gemm', [x!.n
 const GRAD = { refuse: 'it is a gradient kernel (training only); inference graphs never run it' };
 const RANDOM = { refuse: 'it draws random numbers, which an ONNX graph cannot reproduce bit for bit; build random tensors outside forward' };
 
-/** Kernel name → ONNX emitter or refusal: the single mapping the tracer uses. */
+/**
+ * Kernel name → ONNX emitter or refusal: the single mapping the tracer uses. Composite ops
+ * (softmax, logSoftmax, mean, minimum, …) have no entry of their own: they run as kernels, and
+ * their kernels are exported one by one.
+ *
+ * @example
+ * const entry = KERNEL_EMITTERS.ScatterAdd;
+ * if ('refuse' in entry) console.log(entry.refuse); // "it is the gradient of Gather (training only)"
+ */
 export const KERNEL_EMITTERS: Record<KernelName, KernelEmitter | Refusal> = {
   Neg: same('Neg'), Exp: same('Exp'), Log: same('Log'), Sqrt: same('Sqrt'), Tanh: same('Tanh'),
   Sigmoid: same('Sigmoid'), Relu: same('Relu'), Abs: same('Abs'),

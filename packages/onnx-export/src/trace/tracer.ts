@@ -182,6 +182,7 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
     const outs = flattenOutputs('exportOnnx', result, o.outputNames);
     for (const [name, t] of outs) {
       const v = valueOf(t);
+      if (v.name === '') throw new Error(`exportOnnx: output '${name}' is the training state of a fused recurrent kernel (gates/cells), which ONNX does not produce`);
       const dims = v.sym.map(onnxDim);
       const type = ELEM[t.dtype as keyof typeof ELEM];
       if (!type) throw new Error(`exportOnnx: output '${name}' is ${t.dtype}`);
