@@ -8,7 +8,7 @@ import { cli, oneLineError, tempDir } from './helpers.js';
 const TINY = ['--limit', '300', '--test-limit', '50', '--epochs', '1', '--hidden', '8', '--embedding-dim', '8', '--no-baseline'];
 
 // 660 tokens whose second part (after token 512) says the opposite of the first.
-const LONG = `${'the film was awful and boring . '.repeat(80)}${'great acting , a wonderful and moving story . '.repeat(15)}`;
+const LONG = `${'the film was awful and boring . '.repeat(75)}${'great acting , a wonderful and moving story . '.repeat(15)}`;
 
 describe('input limits', () => {
   const { dir, cleanup } = tempDir('recur-limits-');
