@@ -26,7 +26,7 @@ const layers: Array<[string, () => Module, () => ForwardArg[], DynamicAxes, numb
   ['rnn-relu-nobias', () => new RNN({ inputSize: 4, hiddenSize: 3, nonlinearity: 'relu', bias: false, seed: 3 }), () => [randomNormal([5, 2, 4], 0, 1, { seed: 1 })], {}, 14],
   ['linear', () => new Linear({ inFeatures: 4, outFeatures: 2, seed: 4 }), () => [randomNormal([3, 4], 0, 1, { seed: 1 })], { input: { 0: 'batch' } }],
   ['linear-rank3', () => new Linear({ inFeatures: 4, outFeatures: 2, seed: 4 }), () => [randomNormal([5, 3, 4], 0, 1, { seed: 1 })], { input: { 0: 'seq', 1: 'batch' } }],
-  ['embedding', () => new Embedding({ numEmbeddings: 6, embeddingDim: 3, seed: 5 }), () => [tensor(Int32Array.of(0, 5, 2, 3), [2, 2], 'int32')], { input: { 0: 'seq', 1: 'batch' } }],
+  ['embedding', () => new Embedding({ numEmbeddings: 6, embeddingDim: 3, seed: 5 }), () => [tensor(Int32Array.of(0, 5, 2, 3, 4, 1), [3, 2], 'int32')], { input: { 0: 'seq', 1: 'batch' } }],
 ];
 
 async function exportAll(): Promise<Array<[string, ExportResult]>> {

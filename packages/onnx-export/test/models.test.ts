@@ -90,6 +90,16 @@ describe('refusals', () => {
     x.dispose();
     expect(memory().tensors).toBe(before);
   });
+
+  it('an example whose dynamic axes cannot be told apart is refused', async () => {
+    const m = new TimeIndex();
+    const square = randomNormal([3, 3, 4], 0, 1, { seed: 1 }), single = randomNormal([5, 1, 4], 0, 1, { seed: 1 });
+    const dynamicAxes = { input: { 0: 'seq', 1: 'batch' } };
+    await expect(exportOnnx(m, { inputs: [square], dynamicAxes })).rejects.toThrow("dynamic axes 'seq' and 'batch' both have size 3 in the example");
+    await expect(exportOnnx(m, { inputs: [single], dynamicAxes })).rejects.toThrow("dynamic axis 'batch' has size 1 in the example");
+    square.dispose();
+    single.dispose();
+  });
 });
 
 describe('the composite (unfused) recurrent path', () => {

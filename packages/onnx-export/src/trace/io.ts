@@ -94,13 +94,18 @@ function ints(seed: number): (lo: number, hi: number) => number {
 }
 
 /**
- * The second example: every dynamic symbol gets a new size (the example's + `grow` + its index, so
- * symbols that were equal become different), floats are normal samples, int32 tensors stay in the
+ * The second example: every dynamic symbol gets a new size (the example's + `grow` + its index,
+ * bumped until no two symbols share a size), floats are normal samples, int32 tensors stay in the
  * example's value range, and host lengths are spread over [1, T'] (T' = the new size of the axis
  * whose example size was their maximum), one of them T'. Returns the leaves and the new sizes.
  */
 export function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, sizes: ReadonlyMap<string, number>, seed = 7, grow = 2): { leaves: InputLeaf[]; sizes: Map<string, number> } {
-  const next = new Map([...sizes.keys()].map((s, i) => [s, Math.max(1, sizes.get(s)! + grow + i)] as const));
+  const next = new Map<string, number>();
+  [...sizes.keys()].forEach((s, i) => {
+    let n = Math.max(1, sizes.get(s)! + grow + i);
+    while ([...next.values()].includes(n)) n++; // distinct sizes, so no two axes can be confused
+    next.set(s, n);
+  });
   const rnd = ints(seed);
   const shapeOf = (f: FlatInput, shape: readonly number[]) => shape.map((n, a) => next.get(axes[f.name]?.[a] ?? '') ?? n);
   const leaves = flat.map((f): InputLeaf => {

@@ -98,29 +98,22 @@ export function reshapeSym(input: SymShape, target: readonly number[], v: SymVal
       out[gj[0]![1]] = prod;
       continue;
     }
-    // Split a product over several outputs: each takes the symbols (in order) that divide its size.
-    let syms = [...prod.syms], k = prod.k;
-    for (let g = 0; g < gj.length; g++) {
-      const [n, idx] = gj[g]!;
+    // Split a product over several outputs: each output but the last takes the first remaining
+    // symbol whose size divides it (if any) times a static factor; the last takes what is left.
+    const syms = [...prod.syms];
+    let k = prod.k;
+    for (const [g, [n, idx]] of gj.entries()) {
       if (g === gj.length - 1) {
         out[idx] = { k, syms };
         if (concrete(out[idx], v) !== n) return null;
         break;
       }
-      let rest = n;
-      const mine: string[] = [];
-      syms = syms.filter((s) => {
-        const sv = v.get(s)!;
-        if (rest % sv === 0 && rest / sv >= 1 && (rest !== 1 || sv === 1) && mine.length === 0) {
-          mine.push(s);
-          rest /= sv;
-          return false;
-        }
-        return true;
-      });
-      if (k % rest !== 0) return null;
-      k /= rest;
-      out[idx] = { k: rest, syms: mine };
+      const at = syms.findIndex((s) => n % v.get(s)! === 0);
+      const mine = at >= 0 ? syms.splice(at, 1) : [];
+      const factor = n / (mine.length ? v.get(mine[0]!)! : 1);
+      if (k % factor !== 0) return null;
+      k /= factor;
+      out[idx] = { k: factor, syms: mine };
     }
   }
   return out;

@@ -53,6 +53,13 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
       sizes.set(sym, n);
     }
   });
+  // The tracer tells dimensions apart by their sizes: a dynamic axis of size 1 looks like a broadcast,
+  // and two dynamic axes of one size could be swapped.
+  for (const [sym, n] of sizes) {
+    if (n < 2) throw new Error(`exportOnnx: dynamic axis '${sym}' has size ${n} in the example; trace with a size ≥ 2`);
+    const twin = [...sizes].find(([s2, n2]) => s2 !== sym && n2 === n);
+    if (twin) throw new Error(`exportOnnx: dynamic axes '${sym}' and '${twin[0]}' both have size ${n} in the example; trace with different sizes`);
+  }
   const cx = new TraceGraph(o.opset, sizes);
   const values = new Map<number, TracedValue>();
   const hostInputs = new Map<object, string>();
@@ -175,7 +182,7 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
     result = scope(() => (model as unknown as { forward: (...a: unknown[]) => unknown }).forward(...args));
   } finally {
     stop();
-    for (const r of restore) r();
+    for (const r of restore.reverse()) r(); // last wrapped first: a module shared by two parents is unwrapped twice, in order
     if (wasTraining) model.train();
   }
   try {
