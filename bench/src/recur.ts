@@ -1,6 +1,5 @@
 /** Recur's side of the benchmark: the CPU backend with its WebAssembly SIMD kernels. */
 import { noGrad } from '@recur/autograd';
-import { exportOnnx } from '@recur/onnx-export';
 import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
 import { matMul, memory, randomUniform, scope, setCpuSimd, setNumThreads, tensor } from '@recur/tensor';
 import { pairedTimes } from './paired.js';
@@ -69,6 +68,7 @@ async function infer(o: RecurOptions): Promise<Row[]> {
 
 /** The W3 model's ONNX bytes (same seed, so the same weights as `infer`). */
 export async function w3Onnx(): Promise<Uint8Array> {
+  const { exportOnnx } = await import('@recur/onnx-export'); // only the onnxruntime peer needs the exporter
   const m = model(W1).eval();
   const { bytes } = await exportOnnx(m, {});
   m.dispose();
