@@ -45,7 +45,7 @@ describe('serve under load', () => {
     cleanup();
   });
 
-  const post = async (body: string | Uint8Array, path = '/predict', method = 'POST') => {
+  const post = async (body: string, path = '/predict', method = 'POST') => {
     const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body }) });
     return { status: res.status, json: (await res.json()) as { probabilities?: number[][]; error?: { message: string } } };
   };
