@@ -3,7 +3,7 @@
  * list), each with example inputs and dynamic axes. Written the way a user writes them: masks
  * from host lengths with `tensor()`, pooling by hand, any composite of ops.
  */
-import { Embedding, GRU, Linear, LSTM, Module, RNN, SentimentRNN } from '@recur/recurrent';
+import { Embedding, GRU, Linear, LSTM, maskedMaxPool, maskedMeanPool, Module, RNN, SentimentRNN, stepMask } from '@recur/recurrent';
 import {
   add, concat, div, greater, logSoftmax, lstmSequence, max, mul, randomNormal, reshape, sigmoid, softmax, sum, tanh, tensor, transpose,
   where, zeros, type Tensor,
@@ -39,17 +39,17 @@ function hostMask(lens: Int32Array, steps: number): Tensor {
   return reshape(tensor(m, [steps, lens.length]), [steps, lens.length, 1]);
 }
 
-/** Embedding → bi-GRU → [max over valid steps ; mean over valid steps] → Linear. */
+/** Embedding → bi-GRU → [max over valid steps ; mean over valid steps] → Linear → softmax (the README's example). */
 class PoolingClassifier extends Module {
   emb = this.module('emb', new Embedding({ numEmbeddings: V, embeddingDim: 5, paddingIdx: 1, seed: 1 }));
   rnn = this.module('rnn', new GRU({ inputSize: 5, hiddenSize: 4, bidirectional: true, seed: 2 }));
-  fc = this.module('fc', new Linear({ inFeatures: 16, outFeatures: 1, seed: 3 }));
-  forward(x: Tensor, lengths: Int32Array): Tensor {
-    const { output } = this.rnn.forward(this.emb.forward(x), { lengths }); // (T, B, 8), zero past each length
-    const mask = hostMask(lengths, x.shape[0]!); // (T, B, 1)
+  fc = this.module('fc', new Linear({ inFeatures: 16, outFeatures: 3, seed: 3 }));
+  forward(ids: Tensor, lengths: Int32Array): Tensor {
+    const { output } = this.rnn.forward(this.emb.forward(ids), { lengths }); // (T, B, 8), zero past each length
+    const mask = reshape(stepMask(lengths, ids.shape[0]!, lengths.length), [ids.shape[0]!, lengths.length, 1]); // (T, B, 1)
     const maxPool = max(where(greater(mask, 0), output, -Infinity), 0); // (B, 8)
-    const meanPool = div(sum(mul(output, mask), 0), tensor(Float32Array.from(lengths), [lengths.length, 1])); // (B, 8)
-    return this.fc.forward(concat([maxPool, meanPool], 1)); // (B, 1)
+    const meanPool = div(sum(output, 0), tensor(Float32Array.from(lengths), [lengths.length, 1])); // (B, 8)
+    return softmax(this.fc.forward(concat([maxPool, meanPool], 1)), -1); // (B, 3)
   }
 }
 
@@ -81,6 +81,15 @@ class BatchFirstReluClassifier extends Module {
   forward(x: Tensor, lengths: Int32Array): Tensor {
     const { hN } = this.rnn.forward(x, { lengths }); // (1, B, 5)
     return softmax(this.fc.forward(reshape(hN, [x.shape[0]!, 5])), -1); // (B, 3)
+  }
+}
+
+/** Batch-first LSTM with Recur's own masked max and mean pooling over [B, T, ·] outputs. */
+class BatchFirstPooled extends Module {
+  lstm = this.module('lstm', new LSTM({ inputSize: 4, hiddenSize: 5, batchFirst: true, seed: 18 }));
+  forward(x: Tensor, lengths: Int32Array): Tensor {
+    const { output } = this.lstm.forward(x, { lengths }); // (B, T, 5)
+    return concat([maskedMaxPool(output, lengths, true), maskedMeanPool(output, lengths, true)], 1); // (B, 10)
   }
 }
 
@@ -137,7 +146,7 @@ export const ZOO: ZooCase[] = [
     inputs: () => [ids(), LENS()], inputNames: ['ids', 'lengths'], outputNames: ['logits'], dynamicAxes: TEXT_AXES, expectOps: { LSTM: 2 },
   },
   {
-    name: 'max- and mean-pooling over bi-GRU outputs, padding masked by lengths',
+    name: 'max- and mean-pooling over bi-GRU outputs, padding masked by lengths, 3-class softmax',
     make: () => new PoolingClassifier(), inputs: () => [ids(), LENS()], inputNames: ['ids', 'lengths'], dynamicAxes: TEXT_AXES, expectOps: { GRU: 1 },
   },
   {
@@ -152,6 +161,11 @@ export const ZOO: ZooCase[] = [
     name: 'batch-first ReLU RNN, 3-class softmax',
     make: () => new BatchFirstReluClassifier(), inputs: () => [floatX([B, T, 4], 32), LENS()], inputNames: ['x', 'lengths'],
     dynamicAxes: { x: { 0: 'batch', 1: 'seq' }, lengths: { 0: 'batch' } }, expectOps: { RNN: 1 },
+  },
+  {
+    name: 'batch-first LSTM with maskedMaxPool/maskedMeanPool over [B, T, H]',
+    make: () => new BatchFirstPooled(), inputs: () => [floatX([B, T, 4], 36), LENS()], inputNames: ['x', 'lengths'],
+    dynamicAxes: { x: { 0: 'batch', 1: 'seq' }, lengths: { 0: 'batch' } }, expectOps: { LSTM: 1 },
   },
   {
     name: 'two outputs (logits and encoding) from a nested encoder module',
