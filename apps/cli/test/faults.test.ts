@@ -13,17 +13,21 @@ import { cli, oneLineError, tempDir } from './helpers.js';
 // Dropout so that the random stream must be restored; the baseline so that set-up writes a row.
 const CONFIG = ['--limit', '200', '--test-limit', '300', '--epochs', '2', '--hidden', '8', '--embedding-dim', '8', '--dropout', '0.2', '--log-every', '2'];
 
-// phase → the checkpoints that must exist after the kill
-const PHASES: [string, string[]][] = [
-  ['setup', []], // config, vocab, fingerprint, baseline written; no step yet
-  ['step@3', []], // mid-epoch 1, before any checkpoint
-  ['checkpoint-write:best@1', []], // first best: data files written, state.json not yet
-  ['checkpoint-rename:best@1', []], // first best: between the renames
-  ['checkpoint-write:last@1', ['best']], // first last: best holds the same state
-  ['step@9', ['best', 'last']], // mid-epoch 2
-  ['checkpoint-rename:last@2', ['best', '.last.old']], // second last: old one moved aside, new one not in place
-  ['final-eval@2', ['best', 'last']], // during the final test evaluation
-  ['report', ['best', 'last']], // run.json written, report.html not yet
+const AGAIN = /has no usable checkpoint \(stopped before the first one was saved\); training it again from step 0/;
+const EPOCH2 = /resuming .* at epoch 2 step 0 \(global step 6\)/;
+const FINISH = /finished training but has no final result; running the final evaluation and writing the report/;
+
+// phase → the checkpoints that must exist after the kill, and how --resume picks the run up
+const PHASES: [string, string[], RegExp[]][] = [
+  ['setup', [], [AGAIN]], // config, vocab, fingerprint, baseline written; no step yet
+  ['step@3', [], [AGAIN]], // mid-epoch 1, before any checkpoint
+  ['checkpoint-write:best@1', [], [AGAIN]], // first best: data files written, state.json not yet
+  ['checkpoint-rename:best@1', [], [AGAIN]], // first best: between the renames
+  ['checkpoint-write:last@1', ['best'], [/warning: no usable last checkpoint; resuming from .*checkpoints\/best \(epoch 1, step 6\)/, EPOCH2]], // best holds the same state
+  ['step@9', ['best', 'last'], [EPOCH2]], // mid-epoch 2
+  ['checkpoint-rename:last@2', ['best', '.last.old'], [EPOCH2]], // second last: old one moved aside, new one not in place
+  ['final-eval@2', ['best', 'last'], [FINISH]], // during the final test evaluation
+  ['report', ['best', 'last'], [FINISH]], // run.json written, report.html not yet
 ];
 
 describe('fault injection: kill at each phase, then --resume', () => {
@@ -35,7 +39,7 @@ describe('fault injection: kill at each phase, then --resume', () => {
   });
   afterAll(cleanup);
 
-  it.each(PHASES)('SIGKILL at %s: checkpoints load, resume ends identical to the uninterrupted run', async (phase, expected) => {
+  it.each(PHASES)('SIGKILL at %s: checkpoints load, resume ends identical to the uninterrupted run', async (phase, expected, how) => {
     const run = join(dir, phase.replace(/[^a-z0-9]+/gi, '-'));
     const c = startChild(['train', '--out', run, ...CONFIG], { RECUR_DEBUG_FAULT: phase });
     const r = await c.done;
@@ -45,6 +49,7 @@ describe('fault injection: kill at each phase, then --resume', () => {
     expect(oneLineError(fresh)).toContain('already holds a run (use --resume');
     const resumed = await cli('train', '--resume', run);
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    for (const re of how) expect(resumed.stdout).toMatch(re);
     expectSameRun(run, ref);
     expect(readdirSync(join(run, 'checkpoints')).sort()).toEqual(['best', 'last']);
     const again = await cli('train', '--resume', run);
