@@ -54,8 +54,8 @@ export function packAll(packages, outDir) {
   const tarballs = {};
   for (const p of packages) {
     const out = execFileSync('pnpm', ['pack', '--pack-destination', outDir], { cwd: p.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const file = out.trim().split('\n').pop().trim();
-    if (!file.endsWith('.tgz') || !existsSync(file)) throw new Error(`pnpm pack in ${p.dir} printed no tarball path:\n${out}`);
+    const file = out.split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.tgz')).pop() ?? '';
+    if (!existsSync(file)) throw new Error(`pnpm pack in ${p.dir} printed no tarball path:\n${out}`);
     tarballs[p.name] = file;
   }
   return tarballs;
