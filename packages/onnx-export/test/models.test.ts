@@ -65,6 +65,19 @@ class TimeIndex extends Module {
   }
 }
 
+describe('opsets', () => {
+  it.each([14, 17, 18, 21])('opset %i: the pooling classifier (ReduceMax axes as attribute < 18, as input ≥ 18) matches', async (opset) => {
+    const c = ZOO[1]!;
+    const model = c.make().eval();
+    const inputs = c.inputs();
+    const { bytes } = await exportOnnx(model, { inputs, inputNames: c.inputNames, dynamicAxes: c.dynamicAxes, opset });
+    expect(checkModel(bytes)).toEqual([]);
+    expect((await verifyOnnx(model, bytes, { inputs })).maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    disposeArgs(inputs);
+    model.dispose();
+  });
+});
+
 describe('refusals', () => {
   it('a kernel without an ONNX mapping is refused with its name, module path and shapes', async () => {
     const before = memory().tensors;

@@ -111,6 +111,15 @@ class EncoderBlock extends Module {
   }
 }
 
+/** Returns an array [outputs, final state] of a GRU started from a given initial state. */
+class StatefulGru extends Module {
+  gru = this.module('gru', new GRU({ inputSize: 4, hiddenSize: 3, numLayers: 2, seed: 19 }));
+  forward(x: Tensor, h0: Tensor): Tensor[] {
+    const { output, hN } = this.gru.forward(x, { h0 }); // (T, B, 3), (2, B, 3)
+    return [output, hN];
+  }
+}
+
 /** Gated pooling, a custom composite: Σ_t sigmoid(a_t) ⊙ tanh(b_t) over valid steps / length. */
 class GatedPooling extends Module {
   rnn = this.module('rnn', new GRU({ inputSize: 4, hiddenSize: 5, seed: 13 }));
@@ -170,6 +179,11 @@ export const ZOO: ZooCase[] = [
   {
     name: 'two outputs (logits and encoding) from a nested encoder module',
     make: () => new TwoOutputs(), inputs: () => [floatX([T, B, 4], 33), LENS()], inputNames: ['x', 'lengths'], dynamicAxes: X_AXES, expectOps: { LSTM: 1 },
+  },
+  {
+    name: 'an array of outputs, with the initial state as a graph input',
+    make: () => new StatefulGru(), inputs: () => [floatX([T, B, 4], 37), randomNormal([2, B, 3], 0, 0.5, { seed: 38 })], inputNames: ['x', 'h0'],
+    dynamicAxes: { x: { 0: 'seq', 1: 'batch' }, h0: { 1: 'batch' } }, expectOps: { GRU: 2 },
   },
   {
     name: 'gated pooling sigmoid(a) ⊙ tanh(b) over valid steps',
