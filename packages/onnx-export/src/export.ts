@@ -79,11 +79,11 @@ export interface ExportResult {
  * });
  */
 export async function exportOnnx(model: Module, opts: ExportOptions): Promise<ExportResult> {
+  if (!opts || !Array.isArray(opts.inputs)) throw new Error('exportOnnx: pass { inputs: [...] }, the example arguments of model.forward');
   const opset = opts.opset ?? DEFAULT_OPSET;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new Error(`exportOnnx: opset ${opset} is outside ${MIN_OPSET}–${MAX_OPSET} (recurrent nodes need ≥ 14 for a stable signature; 17 is the default)`);
   }
-  if (!opts || !Array.isArray(opts.inputs)) throw new Error('exportOnnx: pass { inputs: [...] }, the example arguments of model.forward');
   const weights = await hostWeights(model);
   const warnings: string[] = [];
   if (model.training) warnings.push(`${model.constructor.name} is in training mode; the export traces it in eval mode (dropout is the identity). Call model.eval() first to silence this.`);
@@ -112,7 +112,11 @@ export async function exportOnnx(model: Module, opts: ExportOptions): Promise<Ex
     try {
       const second = traceForward(model, { ...common, args: opts.inputs, leaves });
       const problems = frozenShapeProblems(proto.graph, build(second.cx).graph, sizes);
-      if (problems.length) throw new Error(`exportOnnx: the graph traced for the example does not hold for other sizes of the dynamic axes:\n  ${problems.join('\n  ')}`);
+      if (problems.length) {
+        const uniform = flat.filter((f) => !(f.leaf instanceof Tensor) && new Set(f.leaf).size === 1).map((f) => f.name);
+        const hint = uniform.length ? `\n  (the example's '${uniform.join("', '")}' are all equal: a padding mask built from them cannot be told from a constant; trace with unequal lengths)` : '';
+        throw new Error(`exportOnnx: the graph traced for the example does not hold for other sizes of the dynamic axes:\n  ${problems.join('\n  ')}${hint}`);
+      }
     } finally {
       if (owned) for (const l of leaves) if (l instanceof Tensor) l.dispose();
     }

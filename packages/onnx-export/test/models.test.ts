@@ -104,6 +104,18 @@ describe('refusals', () => {
     expect(memory().tensors).toBe(before);
   });
 
+  it('a padding mask traced from equal lengths is reported as frozen, with the hint to trace unequal ones', async () => {
+    const before = memory().tensors;
+    const c = ZOO[1]!; // max/mean pooling with a mask built from the host lengths
+    const model = c.make().eval();
+    const [ids] = c.inputs() as [Tensor, Int32Array];
+    await expect(exportOnnx(model, { inputs: [ids, Int32Array.of(6, 6, 6)], inputNames: c.inputNames, dynamicAxes: c.dynamicAxes }))
+      .rejects.toThrow(/the graphs part at node 'Reshape' \(Reshape\)[^]*the example's 'lengths' are all equal: a padding mask built from them cannot be told from a constant/);
+    ids.dispose();
+    model.dispose();
+    expect(memory().tensors).toBe(before);
+  });
+
   it('an example whose dynamic axes cannot be told apart is refused', async () => {
     const m = new TimeIndex();
     const square = randomNormal([3, 3, 4], 0, 1, { seed: 1 }), single = randomNormal([5, 1, 4], 0, 1, { seed: 1 });

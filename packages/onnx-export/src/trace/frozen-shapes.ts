@@ -31,7 +31,7 @@ export function frozenShapeProblems(a: GraphProto, b: GraphProto, second: string
   for (let i = 0; i < n; i++) {
     const x = a.node[i]!, y = b.node[i]!;
     if (x.opType !== y.opType || x.name !== y.name) {
-      out.push(`node '${x.name}' (${x.opType}) becomes '${y.name}' (${y.opType}) for ${second}: the forward pass takes other steps for other sizes, which one traced graph cannot represent`);
+      out.push(`the graphs part at node '${x.name}' (${x.opType}), which is '${y.name}' (${y.opType}) for ${second}: what the trace recorded there depends on the example's sizes or values`);
       return out;
     }
     if (x.attribute.map(attrKey).join() !== y.attribute.map(attrKey).join()) {

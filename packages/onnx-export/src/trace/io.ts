@@ -97,7 +97,7 @@ function ints(seed: number): (lo: number, hi: number) => number {
  * The second example: every dynamic symbol gets a new size (the example's + `grow` + its index,
  * bumped until no two symbols share a size), floats are normal samples, int32 tensors stay in the
  * example's value range, and host lengths are spread over [1, T'] (T' = the new size of the axis
- * whose example size was their maximum), one of them T'. Returns the leaves and the new sizes.
+ * whose example size was their maximum), the first T' and the second 1. Returns the leaves and the new sizes.
  */
 export function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, sizes: ReadonlyMap<string, number>, seed = 7, grow = 2): { leaves: InputLeaf[]; sizes: Map<string, number> } {
   const next = new Map<string, number>();
@@ -122,7 +122,8 @@ export function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, siz
     const maxLen = Math.max(...ex);
     const timeSym = [...sizes].find(([s, v]) => v === maxLen && s !== axes[f.name]?.[0])?.[0];
     const T = timeSym ? next.get(timeSym)! : maxLen;
-    return Int32Array.from({ length: n! }, (_, b) => (b === 0 ? T : rnd(1, T)));
+    // The longest and the shortest possible lengths first, so the padding masks are never all ones.
+    return Int32Array.from({ length: n! }, (_, b) => (b === 0 ? T : b === 1 ? 1 : rnd(1, T)));
   });
   return { leaves, sizes: next };
 }

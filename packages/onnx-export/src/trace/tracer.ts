@@ -117,7 +117,7 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
     const lens = Int32Array.from(lengths ?? []);
     const byValue = lengthsInputs.find((l) => l.data.length === lens.length && l.data.every((n, i) => n === lens[i]));
     if (byValue) return byValue.name;
-    return cx.constant(lens, [lens.length], 'int32', `${path || 'rnn'}.lengths`);
+    return cx.constant(lens, [lens.length], 'int32', 'lengths'); // not a graph input: frozen, and the second trace says so
   };
 
   let layerDepth = 0;
