@@ -1,6 +1,6 @@
-// Installs packed tarballs outside the workspace, offline: a project with pnpm (from the local
-// store; the @recur/* packages resolve to the tarballs through overrides), and a global prefix
-// with npm (every tarball, third-party ones included, given on the command line; empty npm cache).
+// Installs packed tarballs outside the workspace, offline, with no registry and no metadata cache:
+// a project with pnpm (every package resolves to a local tarball through overrides), and a global
+// prefix with npm (every tarball, third-party ones included, on the command line; empty npm cache).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,9 @@ export function cleanEnv(extra = {}) {
 
 /**
  * Creates `dir` as an empty project whose only dependencies are `direct` (package names) and installs
- * it with `pnpm install --offline`; every internal package comes from its tarball in `tarballs`.
+ * it with `pnpm install --offline`. Every package named in `tarballs` (name → .tgz: the internal ones,
+ * and the third-party ones made by externalTarballs) resolves to its tarball through overrides, so
+ * pnpm needs neither the registry nor its metadata cache.
  */
 export function installProject(dir, direct, tarballs) {
   mkdirSync(dir, { recursive: true });

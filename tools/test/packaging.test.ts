@@ -87,7 +87,7 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
     expect(example, 'a ```js block after an `npm install …` line').not.toBeNull();
     expect(example.install).toContain(name);
     const dir = join(work, `readme-${name.split('/')[1]}`);
-    installProject(dir, example.install, tarballs);
+    installProject(dir, example.install, { ...tarballs, ...externals });
     const r = node(dir, 'example.mjs', example.code);
     expect(r.code, explain(r)).toBe(0);
     expect(r.stdout.trim().length, explain(r)).toBeGreaterThan(0);
@@ -97,7 +97,7 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
     const example = sectionExample(readFileSync(join(repoRoot, 'README.md'), 'utf8'), '## Using the packages');
     expect(example).not.toBeNull();
     const dir = join(work, 'root-readme');
-    installProject(dir, example.install, tarballs);
+    installProject(dir, example.install, { ...tarballs, ...externals });
     const r = node(dir, 'train.mjs', example.code);
     expect(r.code, explain(r)).toBe(0);
     const last = /step 40: loss ([\d.]+)/.exec(r.stdout);
@@ -107,7 +107,7 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
 
   it('optional peers: a missing onnxruntime-node or webgpu is an error naming the package', () => {
     const dir = join(work, 'peers');
-    installProject(dir, ['@recur/onnx-export', '@recur/tensor'], tarballs);
+    installProject(dir, ['@recur/onnx-export', '@recur/tensor'], { ...tarballs, ...externals });
     const r = node(dir, 'peers.mjs', [
       "import { createSession } from '@recur/onnx-export/node';",
       "import { createWebGPUBackend } from '@recur/tensor/webgpu';",
