@@ -68,9 +68,9 @@ async function infer(o: RecurOptions): Promise<Row[]> {
 
 /** The W3 model's ONNX bytes (same seed, so the same weights as `infer`). */
 export async function w3Onnx(): Promise<Uint8Array> {
-  const { exportOnnx } = await import('@recur/onnx-export'); // only the onnxruntime peer needs the exporter
+  const { exportTextClassifier } = await import('@recur/onnx-export'); // only the onnxruntime peer needs the exporter
   const m = model(W1).eval();
-  const { bytes } = await exportOnnx(m, {});
+  const { bytes } = await exportTextClassifier(m, { vocabSize: W1.V, padIndex: 1 }); // inputs text [T, B], lengths [B]
   m.dispose();
   return bytes;
 }

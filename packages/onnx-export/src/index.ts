@@ -11,8 +11,8 @@
  */
 export { exportOnnx, DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, PRODUCER_NAME, PRODUCER_VERSION } from './export.js';
 export type { ExportOptions, ExportResult } from './export.js';
-export { exportSentimentModel, CLASSIFIER_IO, WithProbabilities } from './sentiment.js';
-export type { SentimentExportOptions } from './sentiment.js';
+export { exportSentimentModel, exportTextClassifier, CLASSIFIER_IO, WithProbabilities } from './sentiment.js';
+export type { SentimentExportOptions, TextClassifierExportOptions } from './sentiment.js';
 export { KERNEL_EMITTERS } from './trace/kernel-emitters.js';
 export type { KernelEmitter, Refusal, EmittedValue } from './trace/kernel-emitters.js';
 export type { ForwardArg, InputLeaf, HostInts, DynamicAxes } from './trace/io.js';

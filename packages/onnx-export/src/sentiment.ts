@@ -63,12 +63,56 @@ function exampleBatch(V: number, pad: number, batchFirst: boolean): { ids: Tenso
   return { ids: tensor(ids, batchFirst ? [B, T] : [T, B], 'int32'), lengths };
 }
 
+export interface TextClassifierExportOptions extends Pick<ExportOptions, 'opset' | 'docString' | 'metadata'> {
+  /** Rows of the embedding the ids index (the example batch uses ids below min(vocabSize, 6)). */
+  vocabSize: number;
+  /** The id padding positions hold. */
+  padIndex: number;
+  /** `text` is [batch, seq] instead of [seq, batch] (default false). */
+  batchFirst?: boolean;
+}
+
 /**
  * Exports a text classifier whose `forward(ids, lengths)` returns logits [batch, classes] — the
- * seed's SentimentRNN or any user model with that signature — with the vocabulary and tokenizer
- * settings in the model's metadata, so `createPredictionServer` can turn text into ids from the
- * .onnx file alone. Inputs `text` (int32 [seq, batch], or [batch, seq] with `batchFirst`) and
- * `lengths`; outputs `logits` and `probabilities`.
+ * seed's SentimentRNN (any pooling) or any user model with that signature — by tracing it on a
+ * small padded batch. Inputs `text` (int32 [seq, batch], or [batch, seq] with `batchFirst`) and
+ * `lengths` (int32 [batch]); outputs `logits` and `probabilities`; seq and batch are dynamic.
+ *
+ * @example
+ * const { bytes } = await exportTextClassifier(model.eval(), { vocabSize: 30, padIndex: 0, metadata: { 'my.tokenizer': 'chars' } });
+ */
+export async function exportTextClassifier(model: Module, opts: TextClassifierExportOptions): Promise<ExportResult> {
+  const bf = opts.batchFirst ?? false;
+  const { ids, lengths } = exampleBatch(opts.vocabSize, opts.padIndex, bf);
+  try {
+    const r = await exportOnnx(new WithProbabilities(model), {
+      inputs: [ids, lengths], inputNames: [CLASSIFIER_IO.ids, CLASSIFIER_IO.lengths],
+      outputNames: [CLASSIFIER_IO.logits, CLASSIFIER_IO.probabilities],
+      dynamicAxes: { [CLASSIFIER_IO.ids]: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, [CLASSIFIER_IO.lengths]: { 0: 'batch' } },
+      opset: opts.opset, metadata: opts.metadata, graphName: model.constructor.name,
+      docString: opts.docString ?? 'Text classifier exported by Recur: token ids and lengths → logits and probabilities.',
+      docStrings: {
+        [CLASSIFIER_IO.ids]: `token ids, ${bf ? 'batch-first [batch, seq]' : 'time-major [seq, batch]'}, padded with the pad index`,
+        [CLASSIFIER_IO.lengths]: 'tokens per text, 1 ≤ len ≤ seq',
+        [CLASSIFIER_IO.logits]: 'classifier logits [batch, classes]',
+        [CLASSIFIER_IO.probabilities]: 'sigmoid(logits) for one logit (probability of the positive class), else softmax(logits)',
+      },
+    });
+    // The embedding table is whatever the ids index first: its rows must be the vocabulary.
+    const lookup = r.model.graph.node.find((n) => n.opType === 'Gather' && n.input[1] === CLASSIFIER_IO.ids);
+    const table = lookup && r.model.graph.initializer.find((t) => t.name === lookup.input[0]);
+    if (table && table.dims[0] !== opts.vocabSize) {
+      throw new Error(`exportTextClassifier: the vocabulary has ${opts.vocabSize} tokens, the embedding ${table.dims[0]} rows ('${table.name}')`);
+    }
+    return r;
+  } finally {
+    ids.dispose();
+  }
+}
+
+/**
+ * {@link exportTextClassifier} with the vocabulary and tokenizer settings in the model's metadata,
+ * so `createPredictionServer` can turn text into ids from the .onnx file alone.
  *
  * @example
  * const { bytes } = await exportSentimentModel(model.eval(), {
@@ -78,30 +122,9 @@ function exampleBatch(V: number, pad: number, batchFirst: boolean): { ids: Tenso
 export async function exportSentimentModel(model: Module, opts: SentimentExportOptions): Promise<ExportResult> {
   const { opset, docString, metadata, ...settings } = opts;
   const bf = settings.batchFirst ?? false;
-  const meta = { ...tokenizerMetadata({ ...settings, batchFirst: bf }), ...metadata };
-  const { ids, lengths } = exampleBatch(settings.vocab.length, settings.padIndex, bf);
-  try {
-    const r = await exportOnnx(new WithProbabilities(model), {
-      inputs: [ids, lengths], inputNames: [CLASSIFIER_IO.ids, CLASSIFIER_IO.lengths],
-      outputNames: [CLASSIFIER_IO.logits, CLASSIFIER_IO.probabilities],
-      dynamicAxes: { [CLASSIFIER_IO.ids]: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, [CLASSIFIER_IO.lengths]: { 0: 'batch' } },
-      opset, metadata: meta, graphName: model.constructor.name,
-      docStrings: {
-        [CLASSIFIER_IO.ids]: `token ids, ${bf ? 'batch-first [batch, seq]' : 'time-major [seq, batch]'}, padded with the pad index`,
-        [CLASSIFIER_IO.lengths]: 'tokens per text, 1 ≤ len ≤ seq',
-        [CLASSIFIER_IO.logits]: 'classifier logits [batch, classes]',
-        [CLASSIFIER_IO.probabilities]: 'sigmoid(logits) for one logit (probability of the positive class), else softmax(logits)',
-      },
-      docString: docString ?? `Text classifier exported by Recur: ids from ${settings.tokenizer} tokens (vocabulary in metadata 'recur.vocab'), lengths, → logits and probabilities.`,
-    });
-    // The embedding table is whatever the ids index first: its rows must be the vocabulary.
-    const lookup = r.model.graph.node.find((n) => n.opType === 'Gather' && n.input[1] === CLASSIFIER_IO.ids);
-    const table = lookup && r.model.graph.initializer.find((t) => t.name === lookup.input[0]);
-    if (table && table.dims[0] !== settings.vocab.length) {
-      throw new Error(`exportSentimentModel: the vocabulary has ${settings.vocab.length} tokens, the embedding ${table.dims[0]} rows ('${table.name}')`);
-    }
-    return r;
-  } finally {
-    ids.dispose();
-  }
+  return exportTextClassifier(model, {
+    vocabSize: settings.vocab.length, padIndex: settings.padIndex, batchFirst: bf, opset,
+    metadata: { ...tokenizerMetadata({ ...settings, batchFirst: bf }), ...metadata },
+    docString: docString ?? `Text classifier exported by Recur: ids from ${settings.tokenizer} tokens (vocabulary in metadata 'recur.vocab'), lengths, → logits and probabilities.`,
+  });
 }

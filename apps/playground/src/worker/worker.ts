@@ -4,7 +4,7 @@
  * Requests come from TrainerClient; training runs as an async loop that yields to the event loop
  * between steps, so Pause, Inspect and Export are handled mid-run.
  */
-import { exportOnnx, exportSentimentModel } from '@recur/onnx-export';
+import { exportSentimentModel, exportTextClassifier } from '@recur/onnx-export';
 import { readSafetensors, writeSafetensors } from '@recur/recurrent';
 import { dispose } from '@recur/tensor';
 import type { PreparedData } from '../data/dataset.js';
@@ -93,7 +93,7 @@ async function exportModel(format: 'safetensors' | 'onnx'): Promise<ResponseData
     const r = m.tokenizer === 'basic_english'
       ? await exportSentimentModel(s.model, { tokenizer: 'basic_english', lowercase: true, maxLength: m.maxLen, vocab: m.vocab, padIndex: m.model.padIndex, unkIndex: unk, labels, metadata: extra })
       // Character tasks: the ONNX tokenizer metadata only knows basic_english, so record ours separately.
-      : await exportOnnx(s.model, { metadata: { ...extra, 'recur.playground.tokenizer': m.tokenizer, 'recur.playground.vocab': JSON.stringify(m.vocab) } });
+      : await exportTextClassifier(s.model, { vocabSize: m.vocab.length, padIndex: m.model.padIndex, metadata: { ...extra, 'recur.playground.tokenizer': m.tokenizer, 'recur.playground.vocab': JSON.stringify(m.vocab) } });
     return { bytes: r.bytes, fileName: `${base}.onnx` };
   } finally {
     s.model.train();
