@@ -109,7 +109,7 @@ export function claimRun(dir: string, command: string): () => void {
       throw new CliError(`${dir} is being written by process ${owner.pid} on ${owner.host} (since ${owner.startedAt}); if that process is gone, delete ${path}`);
     }
     if (owner && alive(owner.pid)) {
-      throw new CliError(`${dir} is being written by process ${owner.pid} (${owner.command}, since ${owner.startedAt}); wait for it to end or stop it first`);
+      throw new CliError(`${dir} is being written by process ${owner.pid} (${owner.command}, since ${owner.startedAt}); wait for it to end or stop it first (if no recur runs as ${owner.pid}, delete ${path})`);
     }
     // Left by a process that no longer runs: move it aside (only one taker's rename succeeds), retry.
     try {

@@ -2,6 +2,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PRESETS } from '../src/config.js';
 import { cli, cliProcess, oneLineError, tempDir } from './helpers.js';
 
 const TINY = ['--limit', '200', '--test-limit', '50', '--epochs', '1', '--hidden', '8', '--embedding-dim', '8', '--no-baseline'];
@@ -33,7 +34,7 @@ describe('bad input', () => {
   it('unknown preset and bad values are usage errors (exit 2)', async () => {
     const p = await cli('train', '--preset', 'huge');
     expect(p.code).toBe(2);
-    expect(oneLineError(p)).toBe("recur: unknown preset 'huge' (choose one of tiny|fast|seed)");
+    expect(oneLineError(p)).toBe(`recur: unknown preset 'huge' (choose one of ${PRESETS.join('|')})`);
     const e = await cli('train', '--epochs', 'abc');
     expect(e.code).toBe(2);
     expect(oneLineError(e)).toBe("recur: option '--epochs' must be an integer >= 1, got 'abc' (see recur train --help)");
