@@ -27,7 +27,9 @@ export const runFiles = (dir: string) => ({
 export function openRun(dir: string): { config: TrainConfig; vocab: Vocab } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`run directory not found: ${dir}`);
   const f = runFiles(dir);
-  if (!existsSync(f.config)) throw new CliError(`${dir} is not a recur run (no config.json)`);
+  if (!existsSync(f.config)) {
+    throw new CliError(`${dir} is not a recur run (no config.json; a \`recur train\` stopped before writing it can be started again with --out ${dir})`);
+  }
   const config = validateConfig(readJson(f.config, 'run config'), f.config);
   let vocab: Vocab;
   try {

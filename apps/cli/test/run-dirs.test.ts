@@ -1,5 +1,6 @@
 /** Run directories: unique and atomic without --out, one writer at a time, nothing left by a failed set-up. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMetrics } from '../src/metrics.js';
@@ -48,6 +49,16 @@ describe('run directories', () => {
     expect(existsSync(join(run, 'owner.json'))).toBe(false);
     writeFileSync(join(run, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: rec.host, startedAt: 'x', command: 'train' })); // no such process
     claimRun(run, 'train')();
+  });
+
+  it('a run killed before config.json: --resume says to start it again with --out, which takes over the dead owner', async () => {
+    const run = join(dir, 'early');
+    mkdirSync(run);
+    writeFileSync(join(run, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: 'x', command: 'train' })); // a dead process
+    expect(oneLineError(await cli('train', '--resume', run))).toBe(`recur: ${run} is not a recur run (no config.json; a \`recur train\` stopped before writing it can be started again with --out ${run})`);
+    const r = await cli('train', '--out', run, ...TINY);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(run, 'owner.json'))).toBe(false);
   });
 
   it('a set-up that fails leaves no directory behind; a non-run directory is named as such', async () => {
