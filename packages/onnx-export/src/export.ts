@@ -11,7 +11,8 @@ import { hostWeights } from './modules.js';
 import { encodeModel, type ModelProto } from './proto/codec.js';
 import { frozenShapeProblems } from './trace/frozen-shapes.js';
 import { flattenInputs, secondExample, type DynamicAxes, type ForwardArg, type InputLeaf } from './trace/io.js';
-import { traceForward } from './trace/tracer.js';
+import { argsOnActiveBackend, toSyncBackend } from './trace/sync-backend.js';
+import { traceForward, type TraceResult } from './trace/tracer.js';
 import { VERSION } from './version.js';
 
 export const PRODUCER_NAME = 'recur';
@@ -89,37 +90,43 @@ export async function exportOnnx(model: Module, opts: ExportOptions): Promise<Ex
   if (model.training) warnings.push(`${model.constructor.name} is in training mode; the export traces it in eval mode (dropout is the identity). Call model.eval() first to silence this.`);
   const dynamicAxes = opts.dynamicAxes ?? {};
   const common = { dynamicAxes, opset, weights, inputNames: opts.inputNames, outputNames: opts.outputNames, docStrings: opts.docStrings };
-  const first = traceForward(model, { ...common, args: opts.inputs });
-  const build = (cx: typeof first.cx) => cx.g.build({
+  const build = (cx: TraceResult['cx']) => cx.g.build({
     opset, producerName: PRODUCER_NAME, producerVersion: PRODUCER_VERSION, graphName: opts.graphName ?? model.constructor.name,
     docString: opts.docString ?? `${model.constructor.name} traced by Recur ${PRODUCER_VERSION}.`, metadata: opts.metadata,
   });
-  const proto = build(first.cx);
-  if (first.cx.sizes.size > 0) {
-    const flat = flattenInputs('exportOnnx', opts.inputs, opts.inputNames);
-    let leaves: InputLeaf[];
-    let sizes: string;
-    let owned = false;
-    if (opts.checkInputs) {
-      leaves = flattenInputs('exportOnnx', opts.checkInputs, opts.inputNames).map((f) => f.leaf);
-      sizes = 'the check inputs';
-    } else {
-      const s = secondExample(flat, dynamicAxes, first.cx.sizes);
-      leaves = s.leaves;
-      owned = true;
-      sizes = `a second input with ${[...s.sizes].map(([k, v]) => `${k}=${v}`).join(', ')}`;
-    }
-    try {
-      const second = traceForward(model, { ...common, args: opts.inputs, leaves });
+  const move = toSyncBackend(model, weights);
+  const owned: Tensor[] = [];
+  let first: TraceResult, proto: ModelProto;
+  try {
+    const ex = await argsOnActiveBackend('exportOnnx', opts.inputs);
+    owned.push(...ex.owned);
+    first = traceForward(model, { ...common, args: ex.args });
+    proto = build(first.cx);
+    if (first.cx.sizes.size > 0) {
+      const flat = flattenInputs('exportOnnx', ex.args, opts.inputNames);
+      let leaves: InputLeaf[], sizes: string;
+      if (opts.checkInputs) {
+        const check = await argsOnActiveBackend('exportOnnx', opts.checkInputs);
+        owned.push(...check.owned);
+        leaves = flattenInputs('exportOnnx', check.args, opts.inputNames).map((f) => f.leaf);
+        sizes = 'the check inputs';
+      } else {
+        const s = await secondExample(flat, dynamicAxes, first.cx.sizes);
+        leaves = s.leaves;
+        owned.push(...leaves.filter((l): l is Tensor => l instanceof Tensor));
+        sizes = `a second input with ${[...s.sizes].map(([k, v]) => `${k}=${v}`).join(', ')}`;
+      }
+      const second = traceForward(model, { ...common, args: ex.args, leaves });
       const problems = frozenShapeProblems(proto.graph, build(second.cx).graph, sizes);
       if (problems.length) {
         const uniform = flat.filter((f) => !(f.leaf instanceof Tensor) && new Set(f.leaf).size === 1).map((f) => f.name);
         const hint = uniform.length ? `\n  (the example's '${uniform.join("', '")}' are all equal: a padding mask built from them cannot be told from a constant; trace with unequal lengths)` : '';
         throw new Error(`exportOnnx: the graph traced for the example does not hold for other sizes of the dynamic axes:\n  ${problems.join('\n  ')}${hint}`);
       }
-    } finally {
-      if (owned) for (const l of leaves) if (l instanceof Tensor) l.dispose();
     }
+  } finally {
+    for (const t of owned) t.dispose();
+    move.restore();
   }
   warnings.push(...cudaFallbackWarnings(proto));
   return { bytes: encodeModel(proto), warnings, model: proto, inputNames: first.inputNames, outputNames: first.outputNames };

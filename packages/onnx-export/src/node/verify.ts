@@ -112,7 +112,7 @@ export async function verifyOnnx(model: Module, file: string | Uint8Array, opts:
     await compare(flat.map((f) => f.leaf), Object.fromEntries(exampleSizes));
     if (exampleSizes.size > 0) {
       for (let k = 0; k < (opts.otherSizes ?? 2); k++) {
-        const { leaves, sizes } = secondExample(flat, axes, exampleSizes, 101 + k, k === 0 ? 3 : -1);
+        const { leaves, sizes } = await secondExample(flat, axes, exampleSizes, 101 + k, k === 0 ? 3 : -1);
         try {
           await compare(leaves, Object.fromEntries(sizes));
         } finally {

@@ -99,7 +99,7 @@ function ints(seed: number): (lo: number, hi: number) => number {
  * example's value range, and host lengths are spread over [1, T'] (T' = the new size of the axis
  * whose example size was their maximum), the first T' and the second 1. Returns the leaves and the new sizes.
  */
-export function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, sizes: ReadonlyMap<string, number>, seed = 7, grow = 2): { leaves: InputLeaf[]; sizes: Map<string, number> } {
+export async function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, sizes: ReadonlyMap<string, number>, seed = 7, grow = 2): Promise<{ leaves: InputLeaf[]; sizes: Map<string, number> }> {
   const next = new Map<string, number>();
   [...sizes.keys()].forEach((s, i) => {
     let n = Math.max(1, sizes.get(s)! + grow + i);
@@ -108,12 +108,16 @@ export function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, siz
   });
   const rnd = ints(seed);
   const shapeOf = (f: FlatInput, shape: readonly number[]) => shape.map((n, a) => next.get(axes[f.name]?.[a] ?? '') ?? n);
-  const leaves = flat.map((f): InputLeaf => {
+  const leaves: InputLeaf[] = [];
+  for (const f of flat) leaves.push(await other(f));
+  return { leaves, sizes: next };
+
+  async function other(f: FlatInput): Promise<InputLeaf> {
     if (f.leaf instanceof Tensor) {
       const shape = shapeOf(f, f.leaf.shape);
       if (f.leaf.dtype === 'float32') return randomNormal(shape, 0, 1, { seed: seed + 11 });
       if (f.leaf.dtype !== 'int32') throw new Error(`exportOnnx: input '${f.name}' is ${f.leaf.dtype}; graph inputs are float32 or int32`);
-      const ex = f.leaf.dataSync() as Int32Array;
+      const ex = (await f.leaf.data()) as Int32Array;
       const lo = Math.min(...ex), hi = Math.max(...ex);
       return tensor(Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rnd(lo, hi)), shape, 'int32');
     }
@@ -124,6 +128,5 @@ export function secondExample(flat: readonly FlatInput[], axes: DynamicAxes, siz
     const T = timeSym ? next.get(timeSym)! : maxLen;
     // The longest and the shortest possible lengths first, so the padding masks are never all ones.
     return Int32Array.from({ length: n! }, (_, b) => (b === 0 ? T : b === 1 ? 1 : rnd(1, T)));
-  });
-  return { leaves, sizes: next };
+  }
 }
