@@ -29,7 +29,10 @@ export interface ExportOptions {
   inputNames?: readonly string[];
   /** Graph output names in result order (default: record keys, else `output` / `output_i`). */
   outputNames?: readonly string[];
-  /** `{ name: { axis: 'symbol' } }` for inputs (outputs follow from the trace), e.g. `{ input: { 0: 'seq', 1: 'batch' } }`. */
+  /**
+   * `{ name: { axis: 'symbol' } }`, e.g. `{ input: { 0: 'seq', 1: 'batch' } }`. Inputs declare the dynamic axes;
+   * output entries are checked against the trace (an output axis the trace fixed is an error).
+   */
   dynamicAxes?: DynamicAxes;
   /**
    * The arguments of the second trace that checks the dynamic axes (default: generated from

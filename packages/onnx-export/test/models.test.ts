@@ -116,6 +116,18 @@ describe('refusals', () => {
     expect(memory().tensors).toBe(before);
   });
 
+  it('dynamicAxes on outputs are checked, and names that are no input or output refused', async () => {
+    const m = new LSTM({ inputSize: 4, hiddenSize: 3, seed: 1 });
+    const x = randomNormal([5, 3, 4], 0, 1, { seed: 1 });
+    const dyn = { input: { 0: 'seq', 1: 'batch' } };
+    await expect(exportOnnx(m, { inputs: [x], dynamicAxes: { ...dyn, output: { 0: 'seq', 1: 'batch' }, hN: { 1: 'batch' } } })).resolves.toBeTruthy();
+    await expect(exportOnnx(m, { inputs: [x], dynamicAxes: { ...dyn, hN: { 0: 'layers' } } }))
+      .rejects.toThrow("output 'hN' axis 0 is declared dynamic ('layers') but the trace gives it as 1 (shape [1, batch, 3])");
+    await expect(exportOnnx(m, { inputs: [x], dynamicAxes: { ...dyn, inptu: { 0: 'seq' } } })).rejects.toThrow("dynamicAxes names 'inptu', which is no input or output");
+    x.dispose();
+    m.dispose();
+  });
+
   it('an example whose dynamic axes cannot be told apart is refused', async () => {
     const m = new TimeIndex();
     const square = randomNormal([3, 3, 4], 0, 1, { seed: 1 }), single = randomNormal([5, 1, 4], 0, 1, { seed: 1 });

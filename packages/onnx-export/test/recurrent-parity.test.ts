@@ -30,7 +30,10 @@ describe('recurrent layers: ORT CPU matches Recur', () => {
     const h0 = withState ? randomNormal([L * D, B, H], 0, 0.5, { seed: seed + 1 }) : undefined;
     const c0 = withState && mode === 'lstm' ? randomNormal([L * D, B, H], 0, 0.5, { seed: seed + 2 }) : undefined;
     const inputs = [x, { lengths, ...(h0 ? { h0 } : {}), ...(c0 ? { c0 } : {}) }];
-    const dynamicAxes = { input: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' }, h0: { 1: 'batch' }, c0: { 1: 'batch' } };
+    const dynamicAxes = {
+      input: bf ? { 0: 'batch', 1: 'seq' } : { 0: 'seq', 1: 'batch' }, lengths: { 0: 'batch' },
+      ...(h0 ? { h0: { 1: 'batch' } } : {}), ...(c0 ? { c0: { 1: 'batch' } } : {}),
+    };
     const { bytes, warnings, inputNames, outputNames, model } = await exportOnnx(m, { inputs, dynamicAxes });
     expect(warnings).toEqual([]);
     expect(checkModel(bytes)).toEqual([]);

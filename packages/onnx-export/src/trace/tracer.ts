@@ -191,10 +191,16 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
       const v = valueOf(t);
       if (v.name === '') throw new Error(`exportOnnx: output '${name}' is the training state of a fused recurrent kernel (gates/cells), which ONNX does not produce`);
       const dims = v.sym.map(onnxDim);
+      for (const [axis, sym] of Object.entries(o.dynamicAxes[name] ?? {})) {
+        if (dims[Number(axis)] !== sym) throw new Error(`exportOnnx: output '${name}' axis ${axis} is declared dynamic ('${sym}') but the trace gives it as ${dims[Number(axis)] ?? 'absent'} (shape [${dims.join(', ')}])`);
+      }
       const type = ELEM[t.dtype as keyof typeof ELEM];
       if (!type) throw new Error(`exportOnnx: output '${name}' is ${t.dtype}`);
       cx.g.output(v.name, name, type, dims, o.docStrings?.[name] ?? `${name}: ${t.dtype} [${dims.join(', ')}]`);
     }
+    const known = new Set([...flat.map((f) => f.name), ...outs.map(([n]) => n)]);
+    const stray = Object.keys(o.dynamicAxes).filter((n) => !known.has(n));
+    if (stray.length) throw new Error(`exportOnnx: dynamicAxes names ${stray.map((n) => `'${n}'`).join(', ')}, which is no input or output (inputs: ${flat.map((f) => f.name).join(', ')}; outputs: ${outs.map(([n]) => n).join(', ')})`);
     return { cx, inputNames: flat.map((f) => f.name), outputNames: outs.map(([n]) => n) };
   } finally {
     const keep = new Set<number>([...paramName.keys(), ...leaves.flatMap((l) => (l instanceof Tensor ? [l.id] : []))]);
