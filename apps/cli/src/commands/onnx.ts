@@ -86,6 +86,8 @@ async function verify(argv: string[]): Promise<number> {
     const r = await wrap('verify', () => verifyOnTexts(resolve(file), model, examples.map((x) => x.text), { provider: provider('verify', v), tolerance }));
     if (r.fallbackNote) process.stdout.write(`note: ${r.fallbackNote}\n`);
     process.stdout.write(`${examples.length} texts from ${source}, provider ${r.provider}\n`);
+    const sizes = (x: Record<string, number>) => Object.entries(x).map(([k, n]) => `${k} ${n}`).join(', ');
+    if (r.runs.length > 1) process.stdout.write(`compared on the texts (${sizes(r.runs[0]!.sizes)}) and on random ids of other sizes (${r.runs.slice(1).map((x) => sizes(x.sizes)).join('; ')})\n`);
     for (const [name, d] of Object.entries(r.outputs)) process.stdout.write(`  ${name}: max |ORT - Recur| = ${d.toExponential(2)}\n`);
     process.stdout.write(`${r.ok ? 'OK' : 'MISMATCH'}: max difference ${r.maxAbsDiff.toExponential(2)} (tolerance ${tolerance})\n`);
     return r.ok ? 0 : 1;
