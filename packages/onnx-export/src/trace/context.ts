@@ -6,7 +6,7 @@
 import type { DType } from '@recur/tensor';
 import { GraphBuilder, type HostTensor } from '../graph/builder.js';
 import { DataType } from '../proto/codec.js';
-import { concrete, isStatic, showShape, type SymDim, type SymShape, type SymValues } from './symbolic.js';
+import { isStatic, type SymDim, type SymShape, type SymValues } from './symbolic.js';
 
 /** A value in the graph: its name, symbolic shape and Recur dtype. */
 export interface TracedValue {
@@ -101,9 +101,5 @@ export class TraceGraph {
     if (dyn <= 1) return this.int64s(sym.map((d) => (isStatic(d) ? d.k : -1)), 'shape');
     const parts = sym.map((d) => (isStatic(d) ? this.int64s([d.k], 'dim') : this.dimValue(d)));
     return this.node1('Concat', parts, { axis: 0 });
-  }
-
-  describe(v: TracedValue): string {
-    return `${showShape(v.sym)} = [${v.sym.map((d) => concrete(d, this.sizes)).join(', ')}] ${v.dtype}`;
   }
 }

@@ -22,7 +22,7 @@ export interface FlatInput {
   key?: string;
 }
 
-export const isHostInts = (v: unknown): v is HostInts => v instanceof Int32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+const isHostInts = (v: unknown): v is HostInts => v instanceof Int32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
 const isLeaf = (v: unknown): v is InputLeaf => v instanceof Tensor || isHostInts(v);
 
 /** The graph inputs of `args`, named by `names` in order, else by record key or `input`/`input_i`. */
