@@ -116,6 +116,18 @@ describe('refusals', () => {
     expect(memory().tensors).toBe(before);
   });
 
+  it('a model in training mode with trainable parameters is traced without the tape and given back as it was', async () => {
+    const m = new LSTM({ inputSize: 4, hiddenSize: 3, numLayers: 2, dropout: 0.5, seed: 1 });
+    m.parameters()[1]!.requiresGrad = false; // one frozen parameter stays frozen
+    const x = randomNormal([5, 3, 4], 0, 1, { seed: 1 });
+    const { warnings } = await exportOnnx(m, { inputs: [x] });
+    expect(warnings).toEqual([expect.stringMatching(/training mode/)]);
+    expect(m.training).toBe(true);
+    expect(m.parameters().map((p) => p.requiresGrad)).toEqual(m.parameters().map((_, i) => i !== 1));
+    x.dispose();
+    m.dispose();
+  });
+
   it('dynamicAxes on outputs are checked, and names that are no input or output refused', async () => {
     const m = new LSTM({ inputSize: 4, hiddenSize: 3, seed: 1 });
     const x = randomNormal([5, 3, 4], 0, 1, { seed: 1 });

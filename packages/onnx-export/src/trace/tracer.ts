@@ -174,6 +174,10 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
 
   const wasTraining = model.training;
   model.eval();
+  // No gradient tape for the trace (noGrad without importing autograd): parameters stop being tracked meanwhile,
+  // so the tape records nothing and fused recurrent kernels skip their backward state.
+  const tracked = model.parameters().filter((p) => p.requiresGrad);
+  for (const p of tracked) p.requiresGrad = false;
   wrap(model, '');
   const stop = addKernelListener(onKernel);
   let result: unknown;
@@ -183,6 +187,7 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
   } finally {
     stop();
     for (const r of restore.reverse()) r(); // last wrapped first: a module shared by two parents is unwrapped twice, in order
+    for (const p of tracked) p.requiresGrad = true;
     if (wasTraining) model.train();
   }
   try {
