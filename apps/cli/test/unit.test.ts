@@ -90,6 +90,10 @@ describe('report', () => {
     expect(html).toContain('Test accuracy 74.00%');
     expect(html).toContain('>34<');
     expect(html).toContain('x &lt;y&gt;');
+    // this run beside the presets and the published IMDB references
+    expect(html).toMatch(/this run \(tiny\)<\/td><td>GRU<\/td><td>74\.00% \(test, 100 texts\)/);
+    expect(html).toContain('preset fast');
+    expect(html).toContain('NBSVM with bigrams</td><td>91.22%');
     expect(html).not.toMatch(/<script|https?:\/\//);
     expect(readFileSync(new URL('../src/report/svg.ts', import.meta.url), 'utf8')).not.toContain('cdn');
   });

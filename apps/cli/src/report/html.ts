@@ -1,6 +1,7 @@
 /** report.html: one self-contained page per run (inline CSS and SVG, no scripts, no network). */
 import type { TrainConfig } from '../config.js';
 import type { BaselineRow, EpochRow, MetricsRow, StepRow, TestRow } from '../metrics.js';
+import { PRESET_RESULTS, PUBLISHED } from './references.js';
 import { confusionMatrixSvg, esc, lineChart } from './svg.js';
 
 /** Facts about a run besides its metrics (state.json of the run directory). */
@@ -29,6 +30,22 @@ function flatten(prefix: string, o: unknown, out: [string, string][]): [string, 
   if (o && typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) flatten(prefix ? `${prefix}.${k}` : k, v, out);
   else out.push([prefix, o === null ? 'none' : String(o)]);
   return out;
+}
+
+/**
+ * This run beside the presets' measured IMDB results, the bag-of-words baseline and published
+ * references (report/references.ts), so a number can be read against what it should reach.
+ */
+function comparisonTable(config: TrainConfig, run: RunSummary, test: TestRow | undefined, baseline: BaselineRow | undefined): string {
+  const row = (cells: string[]) => `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
+  const mins = (m: number | null, threads: number) => (m === null ? '—' : `${m.toFixed(1)} min (${threads} thread${threads > 1 ? 's' : ''})`);
+  const rows = [
+    row([`this run (${config.preset})`, run.architecture, test ? `${pct(test.acc)} (${test.split}, ${test.count} texts)` : '—', `${(run.trainSeconds / 60).toFixed(1)} min`, run.parameters.toLocaleString('en-US')]),
+    ...(baseline ? [row(['bag-of-words baseline (this run)', 'logistic regression on log-counts', pct(baseline.testAcc), '—', '—'])] : []),
+    ...PRESET_RESULTS.map((p) => row([`preset ${p.preset} (measured ${p.measured})`, p.model, p.testAcc === null ? 'not measured' : pct(p.testAcc), mins(p.trainMinutes, p.threads), p.parameters.toLocaleString('en-US')])),
+    ...PUBLISHED.map((p) => row([`published: ${p.source}`, p.what, pct(p.testAcc), '—', '—'])),
+  ];
+  return `<table class="grid"><tr><th>what</th><th>model</th><th>IMDB test accuracy</th><th>training</th><th>parameters</th></tr>${rows.join('')}</table>`;
 }
 
 /**
@@ -81,6 +98,7 @@ table th{color:#555;font-weight:600}table.grid td,table.grid th{border:1px solid
 <p>${esc(run.architecture)} · ${run.parameters.toLocaleString('en-US')} parameters · vocab ${run.vocabSize.toLocaleString('en-US')} · data: ${esc(run.dataSource)} (${run.trainCount} train / ${run.validCount} valid) · status: <b>${esc(run.status)}</b> · backend ${esc(run.backend)} · ${esc(run.createdAt)}</p>
 ${test ? `<p class="big">Test accuracy ${pct(test.acc)}${baseline ? ` (bag of words: ${pct(baseline.testAcc)})` : ''}</p>` : ''}
 <h2>Results</h2>${results.length ? table(results) : '<p>No evaluation yet.</p>'}
+<h2>Against the presets and published IMDB results</h2>${comparisonTable(config, run, test, baseline)}
 <h2>Curves</h2><div class="charts">${lossChart}${accChart}</div>
 <h2>Epochs</h2>${epochTable}
 <h2>Confusion matrix (test)</h2>${test ? confusionMatrixSvg(test.confusion, ['negative', 'positive']) : '<p>No test evaluation yet.</p>'}
