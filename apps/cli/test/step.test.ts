@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../src/config.js';
 import { prepareData } from '../src/train/setup.js';
 import { buildModel, buildOptimizer } from '../src/train/model.js';
-import { evaluate, trainStep } from '../src/train/step.js';
+import { evaluate, makeTrainStep } from '../src/train/step.js';
 
-describe('trainStep', () => {
+describe('makeTrainStep', () => {
   it('keeps memory().tensors constant from step to step and after evaluation', async () => {
     const config = { ...presetConfig('tiny'), limit: 300, testLimit: 50, model: { ...presetConfig('tiny').model, dropout: 0.2, layers: 2, bidirectional: true } };
     const data = await prepareData(config);
@@ -17,8 +17,11 @@ describe('trainStep', () => {
     const it = new BucketIterator(data.train, { batchSize: 16, padIndex: data.vocab.padIndex, unkIndex: data.vocab.unkIndex, seed: 1 });
     const counts: number[] = [];
     const losses: number[] = [];
+    const trainStep = makeTrainStep(model, opt, 1);
     for (const batch of it.epoch(0)) {
-      const r = await trainStep(model, opt, batch, 1);
+      const r = await trainStep(batch);
+      expect(r.correct).toBeGreaterThanOrEqual(0);
+      expect(r.correct).toBeLessThanOrEqual(batch.batchSize);
       losses.push(r.loss);
       counts.push(memory().tensors);
     }

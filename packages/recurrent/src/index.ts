@@ -33,6 +33,9 @@ export { Optimizer, type Grads, type OptimizerState, type MinimizeOptions, type 
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { trainStep, type TrainStep, type TrainStepOptions, type TrainStepResult, type LossOutput } from './train/step.js';
+export { evaluate, type EvaluateOptions, type EvaluateResult } from './train/evaluate.js';
+export { readTogether } from './train/read-back.js';
 export { clipGradNorm, clipGradValue, type ClipNormOptions } from './clip.js';
 export { LRScheduler, StepLR, CosineAnnealingLR, LambdaLR, LinearLR, OneCycleLR, type OneCycleOptions } from './schedulers.js';
 export { parseSafetensors, readSafetensors, SafetensorsFormatError, writeSafetensors, type ParsedSafetensors } from './safetensors.js';

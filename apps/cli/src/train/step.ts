@@ -1,8 +1,10 @@
 /** One training step and batched evaluation, each leaving no tensor behind. */
-import { backward, noGrad } from '@recur/autograd';
-import { bceWithLogits, clipGradNorm, type Optimizer, type SentimentRNN } from '@recur/recurrent';
+import { noGrad } from '@recur/autograd';
+import {
+  bceWithLogits, evaluate as libEvaluate, trainStep as libTrainStep, type Optimizer, type SentimentRNN,
+} from '@recur/recurrent';
 import { BucketIterator, toBatchTensors, type Batch, type Encoded } from '@recur/text';
-import { dispose, greater, keep, reshape, scope, type Tensor } from '@recur/tensor';
+import { cast, equal, greater, reshape, sum, type Tensor } from '@recur/tensor';
 import { faultPoint } from '../faults.js';
 import { confusion, type EvalResult } from '../metrics.js';
 
@@ -42,44 +44,48 @@ export interface StepResult {
   correct: number;
 }
 
+/** The loss of a batch and its count of correct predictions (under noGrad), in the caller's scope. */
+function lossAndCorrect(model: SentimentRNN, batch: Batch): { loss: Tensor; metrics: { correct: Tensor } } {
+  const { ids, labels } = toBatchTensors(batch);
+  const logits = reshape(model.forward(ids, batch.lengths), [batch.batchSize]); // (B)
+  const loss = bceWithLogits(logits, labels);
+  const correct = noGrad(() => sum(cast(equal(cast(greater(logits, 0), 'float32'), labels), 'float32'))); // ()
+  return { loss, metrics: { correct } };
+}
+
 /**
- * Forward, backward, optional clipping and the optimizer update on one batch. When the loss is not
- * finite the parameters are left untouched and the loss is returned as is (the caller stops).
+ * The trainer's step: `@recur/recurrent`'s {@link libTrainStep} with the BCE loss, the count of
+ * correct predictions as its metric and optional clipping. When the loss is not finite the
+ * parameters are left untouched and the loss is returned as is (the caller stops).
  *
  * @example
- * const { loss, correct } = await trainStep(model, optimizer, batch, 5);
+ * const step = makeTrainStep(model, optimizer, 5);
+ * const { loss, correct } = await step(batch);
  */
-export async function trainStep(model: SentimentRNN, optimizer: Optimizer, batch: Batch, clip: number): Promise<StepResult> {
-  const params = optimizer.params.map((p) => p.value);
-  const { loss, correct } = scope(() => {
-    const { ids, lengths, labels } = toBatchTensors(batch);
-    const logits = reshape(model.forward(ids, batch.lengths), [batch.batchSize]); // (B)
-    const l = bceWithLogits(logits, labels);
-    const hit = noGrad(() => greater(logits, 0)); // (B) bool
-    dispose([ids, lengths, labels]);
-    return { loss: keep(l), correct: keep(hit) };
+export function makeTrainStep(model: SentimentRNN, optimizer: Optimizer, clip: number): (batch: Batch) => Promise<StepResult> {
+  const step = libTrainStep({ model, optimizer, clipNorm: clip, onNonFinite: 'skip', loss: (b: Batch) => lossAndCorrect(model, b) });
+  return async (batch) => {
+    const r = await step(batch);
+    if (!r.skipped) faultPoint('step');
+    return { loss: r.loss, correct: r.metrics.correct! };
+  };
+}
+
+/** The batches of `examples` in input order; between two, yields to the event loop and checks `shouldStop`. */
+async function* evalBatches(examples: readonly Encoded[], o: EvalOptions): AsyncGenerator<Batch> {
+  const it = new BucketIterator(examples, {
+    batchSize: o.batchSize, padIndex: o.padIndex, unkIndex: o.unkIndex, shuffle: false,
+    ...(o.maxLength > 0 ? { maxLength: o.maxLength } : {}),
   });
-  let grads: Tensor[] = [];
-  try {
-    grads = backward(loss, params);
-    const value = (await loss.data())[0]!;
-    const predicted = await correct.data();
-    let right = 0;
-    for (let i = 0; i < batch.batchSize; i++) if ((predicted[i] ? 1 : 0) === batch.labels[i]) right++;
-    if (!Number.isFinite(value)) return { loss: value, correct: right };
-    if (clip > 0) {
-      const c = clipGradNorm(grads, clip);
-      c.totalNorm.dispose();
-      dispose(grads);
-      grads = c.grads;
+  let done = 0;
+  for (const batch of it.epoch(0)) {
+    if (o.shouldStop) {
+      await tick(); // a signal that arrived during the previous batch is handled here
+      if (o.shouldStop()) throw new EvalInterrupted(done, examples.length);
     }
-    optimizer.step(grads);
-    faultPoint('step');
-    return { loss: value, correct: right };
-  } finally {
-    dispose(grads);
-    loss.dispose();
-    correct.dispose();
+    if (o.phase) faultPoint(o.phase);
+    yield batch;
+    done += batch.batchSize;
   }
 }
 
@@ -87,34 +93,11 @@ export async function trainStep(model: SentimentRNN, optimizer: Optimizer, batch
 export async function predictLogits(model: SentimentRNN, examples: readonly Encoded[], o: EvalOptions): Promise<Float32Array> {
   const out = new Float32Array(examples.length);
   if (examples.length === 0) return out;
-  const it = new BucketIterator(examples, {
-    batchSize: o.batchSize, padIndex: o.padIndex, unkIndex: o.unkIndex, shuffle: false,
-    ...(o.maxLength > 0 ? { maxLength: o.maxLength } : {}),
+  await libEvaluate({
+    model, batches: evalBatches(examples, o),
+    outputs: (batch: Batch) => ({ logit: reshape(model.forward(toBatchTensors(batch).ids, batch.lengths), [batch.batchSize]) }), // (B)
+    onBatch: (v, batch) => batch.indices.forEach((ex, b) => (out[ex] = v.logit[b]!)),
   });
-  const wasTraining = model.training;
-  model.eval();
-  let done = 0;
-  try {
-    for (const batch of it.epoch(0)) {
-      if (o.shouldStop) {
-        await tick(); // a signal that arrived during the previous batch is handled here
-        if (o.shouldStop()) throw new EvalInterrupted(done, examples.length);
-      }
-      if (o.phase) faultPoint(o.phase);
-      const p = noGrad(() => scope(() => {
-        const { ids, lengths, labels } = toBatchTensors(batch);
-        const logit = reshape(model.forward(ids, batch.lengths), [batch.batchSize]); // (B)
-        dispose([ids, lengths, labels]);
-        return logit;
-      }));
-      const values = await p.data();
-      p.dispose();
-      batch.indices.forEach((ex, b) => (out[ex] = values[b]!));
-      done += batch.batchSize;
-    }
-  } finally {
-    model.train(wasTraining);
-  }
   return out;
 }
 

@@ -12,7 +12,7 @@ import type { TrainConfig } from '../config.js';
 import { appendMetrics, type EpochRow } from '../metrics.js';
 import type { Progress } from '../progress.js';
 import { saveCheckpoint, type CheckpointState, type SaveState } from './checkpoint.js';
-import { evaluate, trainStep } from './step.js';
+import { evaluate, makeTrainStep } from './step.js';
 
 export interface StopFlag {
   /** Set by a signal handler; the loop saves and returns after the current step. */
@@ -96,6 +96,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
     schedule = new OneCycleLR(optimizer, { maxLr: config.lr, totalSteps: Math.max(1, config.epochs * stepsInEpoch) });
     schedule.loadStateDict({ epoch: Math.min(state.step, config.epochs * stepsInEpoch) });
   }
+  const trainStep = makeTrainStep(model, optimizer, config.clip);
   model.train();
   while (state.epoch < config.epochs && !state.finished) {
     const epoch = state.epoch;
@@ -105,7 +106,7 @@ export async function runTraining(input: TrainerInput): Promise<TrainOutcome> {
       if (stop.requested) return { status: 'interrupted', signal: stop.requested, state, lastCheckpoint: await save('last') };
       const t0 = performance.now();
       if (nanAtStep() === state.step + 1) return { status: 'nan', state, nan: { epoch: epoch + 1, step: state.step + 1, loss: NaN }, lastCheckpoint };
-      const { loss, correct } = await trainStep(model, optimizer, batch, config.clip);
+      const { loss, correct } = await trainStep(batch);
       if (!Number.isFinite(loss)) return { status: 'nan', state, nan: { epoch: epoch + 1, step: state.step + 1, loss }, lastCheckpoint };
       const tokens = batch.lengths.reduce((a, b) => a + b, 0);
       const dt = (performance.now() - t0) / 1000;

@@ -1,13 +1,14 @@
 /**
  * A training session in the worker: the SentimentRNN, its optimizer and the batch stream. One step
- * is forward + loss + backward + optional clipping + update, with a single read-back of
- * [loss, correct, gradient norm] so the GPU queue is synchronised once per step.
+ * is `@recur/recurrent`'s `trainStep` (forward + loss + backward + optional clipping + update, with
+ * a single read-back of loss, gradient norm and correct count, so the GPU queue is synchronised
+ * once per step); validation is its `evaluate`.
  */
-import { backward, noGrad } from '@recur/autograd';
-import { Adam, bceWithLogits, clipGradNorm, crossEntropy, SentimentRNN, SGD, type Optimizer } from '@recur/recurrent';
+import { noGrad } from '@recur/autograd';
 import {
-  add, argMax, cast, dispose, equal, greater, keep, mul, reshape, scope, sqrt, square, stack, sum, tensor, type Tensor,
-} from '@recur/tensor';
+  Adam, bceWithLogits, crossEntropy, evaluate, SentimentRNN, SGD, trainStep, type Optimizer, type Reduction, type TrainStep,
+} from '@recur/recurrent';
+import { add, argMax, cast, equal, greater, keep, mul, reshape, scope, sum, tensor, type Tensor } from '@recur/tensor';
 import { BucketIterator, type Batch, type Encoded } from '@recur/text';
 import type { EncodedSplit } from '../data/dataset.js';
 import { outputDim, type ModelConfig, type TrainConfig } from '../model-config.js';
@@ -46,25 +47,30 @@ export function examplesOf(s: EncodedSplit): Encoded[] {
   return out;
 }
 
-/** Loss and number of correct predictions of a batch (inside the caller's scope). */
-function lossAndCorrect(model: SentimentRNN, b: Batch): { loss: Tensor; correct: Tensor } {
+/**
+ * Loss and correct predictions of a batch (inside the caller's scope): the mean loss and the count
+ * with `reduction: 'mean'`, per-example values (shape (B)) with `'none'`.
+ */
+function lossAndCorrect(model: SentimentRNN, b: Batch, reduction: Reduction = 'mean'): { loss: Tensor; correct: Tensor } {
   const ids = tensor(b.ids, [b.seqLen, b.batchSize], 'int32'); // (T, B)
   const logits = model.forward(ids, b.lengths); // (B, O)
   const O = logits.shape[1]!;
+  const count = (hit: Tensor) => (reduction === 'none' ? cast(hit, 'float32') : sum(cast(hit, 'float32')));
   if (O === 1) {
     const flat = reshape(logits, [b.batchSize]); // (B,)
     const y = tensor(b.labels, [b.batchSize], 'float32');
-    const correct = noGrad(() => sum(cast(equal(cast(greater(flat, 0), 'float32'), y), 'float32')));
-    return { loss: bceWithLogits(flat, y), correct };
+    const correct = noGrad(() => count(equal(cast(greater(flat, 0), 'float32'), y)));
+    return { loss: bceWithLogits(flat, y, { reduction }), correct };
   }
   const y = tensor(Int32Array.from(b.labels), [b.batchSize], 'int32');
-  const correct = noGrad(() => sum(cast(equal(argMax(logits, 1), y), 'float32')));
-  return { loss: crossEntropy(logits, y), correct };
+  const correct = noGrad(() => count(equal(argMax(logits, 1), y)));
+  return { loss: crossEntropy(logits, y, { reduction }), correct };
 }
 
 export class TrainingSession {
   readonly model: SentimentRNN;
   private readonly opt: Optimizer;
+  private readonly stepFn: TrainStep<Batch>;
   private readonly trainIt: BucketIterator;
   private readonly validIt: BucketIterator;
   private queue: Batch[] = [];
@@ -77,6 +83,13 @@ export class TrainingSession {
       ? new Adam(this.model.trainableParameters(), { lr: train.learningRate })
       : new SGD(this.model.trainableParameters(), { lr: train.learningRate, momentum: 0.9 });
     const opts = { batchSize: train.batchSize, padIndex: config.padIndex, unkIndex, seed: train.seed };
+    this.stepFn = trainStep({
+      model: this.model, optimizer: this.opt, clipNorm: train.clipNorm, gradNorm: true, onNonFinite: 'skip',
+      loss: (b: Batch) => {
+        const { loss, correct } = lossAndCorrect(this.model, b);
+        return { loss, metrics: { correct } };
+      },
+    });
     this.trainIt = new BucketIterator(examplesOf(trainSplit), opts);
     // Validation on at most 512 examples keeps it to a blink between steps.
     this.validIt = new BucketIterator(examplesOf(validSplit).slice(0, 512), { ...opts, batchSize: 64, shuffle: false });
@@ -91,60 +104,26 @@ export class TrainingSession {
   async trainStep(): Promise<StepReport> {
     const t0 = performance.now();
     const b = this.nextBatch();
-    this.model.train();
-    const params = this.opt.params.map((p) => p.value);
-    const { loss, correct } = scope(() => {
-      const r = lossAndCorrect(this.model, b);
-      return { loss: keep(r.loss), correct: keep(r.correct) };
-    });
-    let grads: Tensor[] = [];
-    let stats: Tensor | null = null;
-    try {
-      grads = backward(loss, params);
-      const norm = keep(noGrad(() => scope(() => sqrt(sum(stack(grads.map((g) => sum(square(g)))))))));
-      if (this.train.clipNorm > 0) {
-        const c = clipGradNorm(grads, this.train.clipNorm);
-        c.totalNorm.dispose();
-        dispose(grads);
-        grads = c.grads;
-      }
-      this.opt.step(grads);
-      stats = keep(scope(() => stack([loss, correct, norm])));
-      norm.dispose();
-    } finally {
-      dispose(grads);
-      loss.dispose();
-      correct.dispose();
-    }
-    const [lossV, correctV, normV] = await stats.data();
-    stats.dispose();
+    const r = await this.stepFn(b);
     this.step++;
-    if (!Number.isFinite(lossV!)) throw new Error(`the loss is ${lossV} at step ${this.step}: lower the learning rate or turn on gradient clipping, then Reset`);
+    if (r.skipped) throw new Error(`the loss is ${r.loss} at step ${this.step}: lower the learning rate or turn on gradient clipping, then Reset`);
     const ms = performance.now() - t0;
     let tokens = 0;
     for (const n of b.lengths) tokens += n;
-    return { step: this.step, loss: lossV!, accuracy: correctV! / b.batchSize, gradNorm: normV!, tokensPerSec: tokens / (ms / 1000), ms };
+    return { step: this.step, loss: r.loss, accuracy: r.metrics.correct! / b.batchSize, gradNorm: r.gradNorm!, tokensPerSec: tokens / (ms / 1000), ms };
   }
 
   /** Mean loss and accuracy on (up to 512 of) the validation examples. */
   async evaluate(): Promise<EvalReport | null> {
     if (this.validIt.length === 0) return null;
-    this.model.eval();
-    // One row [mean loss, correct, batch size] per batch, read back once.
-    const totals = keep(noGrad(() => scope(() => stack([...this.validIt.epoch(0)].map((b) => {
-      const { loss, correct } = lossAndCorrect(this.model, b);
-      return stack([loss, correct, tensor(b.batchSize, [], 'float32')]);
-    })))));
-    const v = await totals.data();
-    totals.dispose();
-    this.model.train();
-    let lossSum = 0, correct = 0, n = 0;
-    for (let i = 0; i < v.length; i += 3) {
-      lossSum += v[i]! * v[i + 2]!;
-      correct += v[i + 1]!;
-      n += v[i + 2]!;
-    }
-    return { step: this.step, loss: lossSum / n, accuracy: correct / n, examples: n };
+    const r = await evaluate({
+      model: this.model, batches: this.validIt.epoch(0),
+      outputs: (b: Batch) => {
+        const { loss, correct } = lossAndCorrect(this.model, b, 'none');
+        return { loss, correct };
+      },
+    });
+    return { step: this.step, loss: r.mean.loss, accuracy: r.mean.correct, examples: r.count.loss };
   }
 
   dispose(): void {

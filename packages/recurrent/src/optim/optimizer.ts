@@ -4,11 +4,11 @@
  * scope, so nothing is recorded and every temporary is freed. One parameter group; hyperparameters
  * are public fields (schedulers set `lr`).
  */
-import { backward, noGrad } from '@recur/autograd';
+import { noGrad } from '@recur/autograd';
 import { formatShape, keep, reshape, scope, type Tensor } from '@recur/tensor';
-import { clipGradNorm } from '../clip.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
+import { trainStep } from '../train/step.js';
 
 /** Gradients aligned with the optimizer's parameters, or keyed by parameter. */
 export type Grads = readonly Tensor[] | ReadonlyMap<Parameter, Tensor>;
@@ -22,7 +22,7 @@ export interface OptimizerState {
 }
 
 export interface MinimizeOptions {
-  /** Clip the global gradient norm to this before the update (clipGradNorm, L2). */
+  /** Clip the global gradient norm to this before the update (clipGradNorm, L2); 0 or absent: no clipping. */
   clipNorm?: number;
 }
 
@@ -89,34 +89,16 @@ export abstract class Optimizer {
   }
 
   /**
-   * A whole training step: runs `lossFn` (a scalar), backpropagates, checks the loss is finite
-   * (else throws and leaves the parameters untouched), optionally clips, and updates. Returns the loss.
+   * A whole training step on a loss closure: {@link trainStep} with this optimizer (forward,
+   * backward, optional clipping, update). Throws, leaving the parameters untouched, when the loss is
+   * not finite. Returns the loss.
    *
    * @example
    * const loss = await opt.minimize(() => bceWithLogits(model.forward(ids, lengths), labels));
    */
   async minimize(lossFn: () => Tensor, opts: MinimizeOptions = {}): Promise<number> {
-    const loss = keep(scope(lossFn));
-    let grads: Tensor[] = [];
-    try {
-      if (loss.size !== 1) throw new Error(`${this.constructor.name}.minimize: the loss must be a scalar, got ${formatShape(loss.shape)}`);
-      grads = backward(loss, this.params.map((p) => p.value));
-      const value = (await loss.data())[0]!;
-      if (!Number.isFinite(value)) {
-        throw new Error(`${this.constructor.name}.minimize: the loss is ${value} at step ${this.stepCount + 1}; parameters were not updated (check the learning rate, the inputs and the targets)`);
-      }
-      if (opts.clipNorm !== undefined) {
-        const c = clipGradNorm(grads, opts.clipNorm);
-        c.totalNorm.dispose();
-        for (const g of grads) g.dispose();
-        grads = c.grads;
-      }
-      this.step(grads);
-      return value;
-    } finally {
-      loss.dispose();
-      for (const g of grads) g.dispose();
-    }
+    const step = trainStep<void>({ loss: lossFn, optimizer: this, clipNorm: opts.clipNorm ?? 0, label: `${this.constructor.name}.minimize` });
+    return (await step()).loss;
   }
 
   /** Gradients are values returned by `backward`, not stored on parameters: nothing to clear. */
