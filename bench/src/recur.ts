@@ -1,6 +1,6 @@
 /** Recur's side of the benchmark: the CPU backend with its WebAssembly SIMD kernels. */
 import { noGrad } from '@recur/autograd';
-import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
+import { Adam, SentimentRNN, bceWithLogits, trainStep } from '@recur/recurrent';
 import { matMul, memory, randomUniform, scope, setCpuSimd, setNumThreads, tensor } from '@recur/tensor';
 import { pairedTimes } from './paired.js';
 import { fmtMs } from './report.js';
@@ -20,8 +20,9 @@ async function train(id: string, s: TrainShape, o: RecurOptions, trackRss = fals
   const y = tensor(labels(s.B), [s.B, 1]);
   const lengths = new Array<number>(s.B).fill(s.T);
   const rss: number[] = [];
+  const trainOne = trainStep({ model: m, optimizer: opt, loss: () => bceWithLogits(m.forward(ids, lengths), y) });
   const step = async () => {
-    await opt.minimize(() => bceWithLogits(m.forward(ids, lengths), y));
+    await trainOne(undefined);
     if (trackRss) rss.push(Math.round(process.memoryUsage().rss / 2 ** 20));
   };
   const tensorsBefore = memory().tensors;

@@ -7,7 +7,7 @@
  * sgemm: matMul 1024³ (W5); lstm: W1's fused LSTM forward + backward alone; W1/W2: a full train step
  * (W2 with --T to shorten its 200 steps: a full W2 step takes tens of seconds).
  */
-import { Adam, SentimentRNN, bceWithLogits } from '@recur/recurrent';
+import { Adam, SentimentRNN, bceWithLogits, trainStep } from '@recur/recurrent';
 import { matMul, ones, randomUniform, runKernel, scope, setNumThreads, tensor, zeros, type Tensor } from '@recur/tensor';
 import { pairedTimes } from './paired.js';
 import { W1, W2, W5, labels, tokenIds } from './workloads.js';
@@ -43,9 +43,10 @@ async function setup(): Promise<{ label: string; run: () => Promise<unknown> | u
   const adam = new Adam(m, { lr: 1e-3 });
   const ids = tensor(tokenIds(s.T, s.B, s.V), [s.T, s.B], 'int32'), y = tensor(labels(s.B), [s.B, 1]);
   const lengths = new Array<number>(s.B).fill(s.T);
+  const step = trainStep({ model: m, optimizer: adam, loss: () => bceWithLogits(m.forward(ids, lengths), y) });
   return {
     label: `${what} train step B${s.B} T${s.T} H${s.H}`,
-    run: () => adam.minimize(() => bceWithLogits(m.forward(ids, lengths), y)),
+    run: () => step(undefined),
     free: () => { ids.dispose(); y.dispose(); adam.dispose(); m.dispose(); },
   };
 }
