@@ -1,9 +1,9 @@
-// The tarball gate: packs every publishable package once (prepack builds dist/), lints the tarballs
-// (publint --strict, are-the-types-wrong with attw's esm-only profile), installs them outside the workspace offline
-// and runs, from the installed files only: each README's first example (installing exactly what
-// its `npm install` line names), the root README's training script, the optional-peer errors, and
-// the `recur` command from an `npm install -g` of the tarballs.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The tarball gate: packs every publishable package once (prepack builds dist/), lints the
+// tarballs (publint --strict, are-the-types-wrong with attw's esm-only profile), installs them
+// outside the workspace offline and runs, from the installed files only: each README's first
+// example (installing exactly what its `npm install` line names), the root README's training
+// script, the optional-peer errors, and the `recur` command from an `npm install -g` of the tarballs.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
@@ -87,7 +87,7 @@ describe('tarballs', () => {
 
   it('both linters fail a tarball whose types entry points at a missing file', async () => {
     const dir = join(work, 'broken');
-    run('mkdir', ['-p', dir]);
+    mkdirSync(dir, { recursive: true });
     run('tar', ['xzf', tarballs['@recur/autograd']!, '-C', dir]);
     const pj = join(dir, 'package', 'package.json');
     const m = JSON.parse(readFileSync(pj, 'utf8'));
@@ -155,7 +155,7 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
     const cli = packages.find((p) => p.name === '@recur/cli')!;
     const onnx = packages.find((p) => p.name === '@recur/onnx-export')!;
     const cwd = join(work, 'global-runs');
-    run('mkdir', ['-p', cwd]);
+    mkdirSync(cwd, { recursive: true });
 
     const version = run(recur, ['--version'], { cwd });
     expect(version.stdout).toBe(`recur ${cli.version}\n`);
