@@ -35,6 +35,7 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor
     throw new Error(`backward: cotangent ${formatShape(dy.shape)} does not match output ${formatShape(y.shape)}`);
   }
   for (const x of xs) {
+    x.assertAlive('backward');
     if (!TAPE.isTracked(x.id)) {
       throw new Error(`backward: tensor ${formatShape(x.shape)} (id ${x.id}) is not watched; pass it to valueAndGrad or watch() it before the forward pass`);
     }

@@ -35,7 +35,7 @@ export abstract class Module {
       value.dispose();
       throw new Error(`${this.constructor.name}: '${name}' is already registered`);
     }
-    const p = new Parameter(value, requiresGrad);
+    const p = new Parameter(value, requiresGrad, name);
     this.params.set(name, p);
     return p;
   }

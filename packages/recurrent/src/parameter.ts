@@ -15,7 +15,12 @@ export class Parameter {
   private current: Tensor;
   private grad: boolean;
 
-  constructor(value: Tensor, requiresGrad = true) {
+  /**
+   * @param value the initial value (kept; the parameter owns it from now on)
+   * @param requiresGrad watch it for gradients (default true)
+   * @param name the name its module registered it under, for error messages
+   */
+  constructor(value: Tensor, requiresGrad = true, readonly name = '') {
     value.assertAlive('Parameter');
     this.current = keep(value);
     this.grad = requiresGrad;
@@ -52,7 +57,11 @@ export class Parameter {
     const old = this.current;
     this.current = keep(t);
     if (this.grad) watch(t);
-    old.dispose();
+    const what = this.name ? `parameter '${this.name}'` : 'a Parameter';
+    old.disposeBecause(
+      `it was the value of ${what}, replaced by Parameter.assign (optimizer.step assigns every parameter a new tensor); ` +
+      'read param.value again after each step instead of holding on to the old tensor',
+    );
   }
 
   dispose(): void {

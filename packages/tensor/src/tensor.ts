@@ -22,6 +22,8 @@ export class Tensor {
   disposed = false;
   /** Set by `keep()`: scopes never dispose a kept tensor. */
   kept = false;
+  /** Why the tensor was disposed, when its owner said (see {@link Tensor.disposeBecause}); errors quote it. */
+  disposeReason: string | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -67,6 +69,20 @@ export class Tensor {
     if (!this.disposed) this.owner.disposeTensor(this);
   }
 
+  /**
+   * Frees the storage like `dispose()` and records why, so that a later use of this handle fails
+   * with an error that explains it (e.g. a parameter's old value after an optimizer step).
+   *
+   * @example
+   * old.disposeBecause('it was replaced by Parameter.assign; read param.value again');
+   * add(old, 1); // throws "add: tensor 7 of shape [3] was disposed: it was replaced by …"
+   */
+  disposeBecause(reason: string): void {
+    if (this.disposed) return;
+    this.disposeReason = reason;
+    this.dispose();
+  }
+
   /** Scalar value of a one-element tensor. */
   async item(): Promise<number> {
     if (this.size !== 1) throw new Error(`item: tensor of shape ${fmt(this.shape)} is not a scalar`);
@@ -78,7 +94,10 @@ export class Tensor {
   }
 
   assertAlive(op: string): void {
-    if (this.disposed) throw new Error(`${op}: tensor ${this.id} of shape ${fmt(this.shape)} was disposed`);
+    if (this.disposed) {
+      const why = this.disposeReason ? `: ${this.disposeReason}` : '';
+      throw new Error(`${op}: tensor ${this.id} of shape ${fmt(this.shape)} was disposed${why}`);
+    }
   }
 }
 
