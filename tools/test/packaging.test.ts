@@ -2,7 +2,8 @@
 // tarballs (publint --strict, are-the-types-wrong with attw's esm-only profile), installs them
 // outside the workspace offline and runs, from the installed files only: each README's first
 // example (installing exactly what its `npm install` line names), the root README's training
-// script, the optional-peer errors, and the `recur` command from an `npm install -g` of the tarballs.
+// script, a strict type check of a typed example, the optional-peer errors, and the `recur`
+// command from an `npm install -g` of the tarballs.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -126,6 +127,21 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
     const last = /step 40: loss ([\d.]+)/.exec(r.stdout);
     expect(last, explain(r)).not.toBeNull();
     expect(Number(last![1])).toBeLessThan(0.05);
+  }, SLOW);
+
+  it("TypeScript: the recurrent README's typed example checks against the installed declarations", () => {
+    const dir = join(work, 'typescript');
+    installProject(dir, ['@recur/recurrent', '@recur/tensor'], { ...tarballs, ...externals });
+    const readme = readFileSync(join(repoRoot, 'packages/recurrent/README.md'), 'utf8');
+    const code = /```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(code).toContain('export async function trainToy');
+    writeFileSync(join(dir, 'check.ts'), code);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+      files: ['check.ts'],
+    }));
+    const r = run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: dir });
+    expect(r.code, explain(r)).toBe(0);
   }, SLOW);
 
   it('optional peers: a missing onnxruntime-node or webgpu is an error naming the package', () => {
