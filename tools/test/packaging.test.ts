@@ -162,7 +162,7 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
     expect(gpu).toContain('npm install webgpu');
   }, SLOW);
 
-  it('npm install -g of the tarballs gives a `recur` that trains, predicts and exports from dist/', () => {
+  it('npm install -g of the tarballs gives a `recur` that trains, predicts and exports from dist/; missing peers are named', () => {
     const prefix = join(work, 'global');
     installGlobal(prefix, [...Object.values(tarballs), ...Object.values(externals)], join(work, 'npm-cache'));
     const recur = join(prefix, 'bin', 'recur');
@@ -190,5 +190,8 @@ describe('installed from the tarballs, offline, outside the workspace', () => {
     const verify = run(recur, ['verify', 'model.onnx', 'run'], { cwd });
     expect(verify.code).not.toBe(0);
     expect(verify.stderr).toContain('npm install onnxruntime-node');
+    const gpu = run(recur, ['predict', 'run', 'a superb film', '--backend', 'webgpu'], { cwd });
+    expect(gpu.code).not.toBe(0);
+    expect(gpu.stderr).toContain('npm install webgpu');
   }, SLOW);
 });
