@@ -9,6 +9,7 @@ import { bytesPerElement } from './dtype.js';
 import { getKernel } from './registry.js';
 import { fmt } from './shape.js';
 import { Tensor, type TensorOwner } from './tensor.js';
+import { installTensorMethods } from './tensor-methods.js';
 
 export interface KernelEvent {
   name: string;
@@ -193,6 +194,7 @@ function collectTensors(x: unknown, out: Set<Tensor>, depth = 0): void {
 const KEY = Symbol.for('@recur/tensor.engine');
 const g = globalThis as unknown as Record<symbol, Engine | undefined>;
 export const ENGINE: Engine = g[KEY] ?? (g[KEY] = new Engine());
+installTensorMethods(Tensor.prototype);
 
 /** Size in bytes of a tensor's payload on the CPU. */
 export function payloadBytes(size: number, dtype: DType): number {

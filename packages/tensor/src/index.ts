@@ -7,6 +7,7 @@
  * console.log(await y.array()); // [[11]]
  */
 export { Tensor } from './tensor.js';
+export type { TensorMethods } from './tensor-methods.js';
 export type { DType, TypedArray, NestedArray } from './dtype.js';
 export { allocFor, bytesPerElement, isFloat } from './dtype.js';
 export type { Backend, BackendMemory, DataId, TensorInfo } from './backend.js';

@@ -2,6 +2,7 @@
 import type { Backend, DataId } from './backend.js';
 import type { DType, NestedArray, TypedArray } from './dtype.js';
 import { fmt, sizeOf } from './shape.js';
+import type { TensorMethods } from './tensor-methods.js';
 
 /** What a tensor needs from the engine, kept as an interface so the two files do not cycle. */
 export interface TensorOwner {
@@ -10,11 +11,13 @@ export interface TensorOwner {
 
 /**
  * An immutable n-dimensional array living on a backend. Create tensors with ops such as
- * `tensor()` or `zeros()`; free them with `dispose()` or let a `scope()` do it.
+ * `tensor()` or `zeros()`; free them with `dispose()`, `using`, or let a `scope()` do it. Every op
+ * is also a method (see {@link TensorMethods}).
  *
  * @example
  * const t = tensor([1, 2, 3, 4], [2, 2]);
  * console.log(await t.array()); // [[1, 2], [3, 4]]
+ * console.log(await t.sum(-1).array()); // [3, 7]
  * t.dispose();
  */
 export class Tensor {
@@ -100,6 +103,9 @@ export class Tensor {
     }
   }
 }
+
+/** The fluent methods (`x.add(y)`, `x.sum(-1)`, …) merge into the class; tensor-methods.ts installs them. */
+export interface Tensor extends TensorMethods {}
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
   const conv = (v: number) => (dtype === 'bool' ? v !== 0 : v);

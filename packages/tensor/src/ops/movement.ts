@@ -1,4 +1,4 @@
-/** Movement ops: reshape, transpose, slice, concat, stack, split, pad, squeeze, expandDims. */
+/** Movement ops: reshape, transpose, slice, concat, stack, split, pad, squeeze, expandDims, select, unbind. */
 import { broadcastShapes, fmt, normalizeAxes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor, composite, run1 } from './op-utils.js';
@@ -26,10 +26,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return run1('Reshape', [x], { shape: s });
 }
 
-/** Permutes axes (reverses them by default). @example transpose(x, [1, 0, 2]) */
+/** Permutes axes (reverses them by default); entries may be negative (−1 = last). @example transpose(x, [1, 0, 2]) */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   assertTensor('transpose', x);
-  const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
+  const p = perm ? perm.map((a) => (a < 0 ? a + x.rank : a)) : x.shape.map((_, i) => x.rank - 1 - i);
   if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
     throw new Error(`transpose: [${p.join(',')}] is not a permutation of the axes of ${fmt(x.shape)}`);
   }
@@ -37,16 +37,19 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 }
 
 /**
- * A contiguous block: `begin` per axis and `size` per axis (−1 = to the end).
+ * A contiguous block: `begin` per axis (negative counts from the end) and `size` per axis (−1 = to
+ * the end).
  *
  * @example
  * slice(x, [0, 1], [2, -1]) // rows 0..1, columns 1..end
+ * slice(x, [-1, 0]) // the last row
  */
-export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+export function slice(x: Tensor, start: readonly number[], size?: readonly number[]): Tensor {
   assertTensor('slice', x);
-  if (begin.length !== x.rank || (size && size.length !== x.rank)) {
-    throw new Error(`slice: begin [${begin.join(',')}] / size [${size?.join(',') ?? ''}] do not match rank of ${fmt(x.shape)}`);
+  if (start.length !== x.rank || (size && size.length !== x.rank)) {
+    throw new Error(`slice: begin [${start.join(',')}] / size [${size?.join(',') ?? ''}] do not match rank of ${fmt(x.shape)}`);
   }
+  const begin = start.map((b, i) => (b < 0 ? b + x.shape[i]! : b));
   const sz = x.shape.map((d, i) => (size === undefined || size[i] === -1 ? d - begin[i]! : size[i]!));
   x.shape.forEach((d, i) => {
     if (begin[i]! < 0 || sz[i]! < 0 || begin[i]! + sz[i]! > d) {
@@ -135,4 +138,40 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
     throw new Error(`broadcastTo: ${fmt(x.shape)} cannot broadcast to ${fmt(shape)}`);
   }
   return composite(() => run1('Add', [x, run1('Fill', [], { shape: [...shape], value: 0, dtype: x.dtype })], {}));
+}
+
+/** `index` along an axis of length `n`, negative counting from the end, checked. */
+function resolveIndex(op: string, index: number, n: number, x: Tensor, axis: number): number {
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new Error(`${op}: index ${index} is out of range for axis ${axis} (size ${n}) of ${fmt(x.shape)}`);
+  }
+  return index < 0 ? index + n : index;
+}
+
+/**
+ * The slice at `index` along `axis`, with that axis removed (PyTorch `select`); both may be negative.
+ *
+ * @example
+ * select(tensor([[1, 2], [3, 4]]), 0, -1) // [3, 4]
+ */
+export function select(x: Tensor, axis: number, index: number): Tensor {
+  assertTensor('select', x);
+  const [ax] = normalizeAxes('select', axis, x.rank);
+  const i = resolveIndex('select', index, x.shape[ax!]!, x, ax!);
+  return composite(() => {
+    const part = slice(x, x.shape.map((_, k) => (k === ax ? i : 0)), x.shape.map((d, k) => (k === ax ? 1 : d)));
+    return reshape(part, x.shape.filter((_, k) => k !== ax));
+  });
+}
+
+/**
+ * Every slice along `axis`, that axis removed (PyTorch `unbind`): the inverse of `stack`.
+ *
+ * @example
+ * const [first, second] = unbind(tensor([[1, 2], [3, 4]]), -1); // [1, 3] and [2, 4]
+ */
+export function unbind(x: Tensor, axis = 0): Tensor[] {
+  assertTensor('unbind', x);
+  const [ax] = normalizeAxes('unbind', axis, x.rank);
+  return Array.from({ length: x.shape[ax!]! }, (_, i) => select(x, ax!, i));
 }
