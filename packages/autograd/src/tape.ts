@@ -91,7 +91,7 @@ class Tape {
     }
   }
 
-  private onDispose(t: Tensor): void {
+  private onDispose(t: { readonly id: number }): void {
     const count = this.leaves.get(t.id);
     if (count !== undefined) this.leaves.delete(t.id);
     const node = this.nodeOf.get(t.id);

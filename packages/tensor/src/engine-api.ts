@@ -84,6 +84,19 @@ export function addKernelListener(l: KernelListener): () => void {
   return ENGINE.addKernelListener(l);
 }
 
+/**
+ * Whether handles dropped without `dispose()` outside every scope are released when the garbage
+ * collector reclaims them (default on). Scopes, `keep` and `dispose` stay the deterministic path;
+ * this is the safety net for PyTorch-style code. Releases happen between tasks (after an `await`),
+ * never in the middle of synchronous code. Turning it off affects handles created afterwards.
+ *
+ * @example
+ * for (const x of inputs) console.log(await model.forward(x).data()); // stays flat
+ */
+export function setAutoRelease(on: boolean): void {
+  ENGINE.autoRelease = on;
+}
+
 /** Listens to tensor disposal; returns an unsubscribe function. */
 export function addDisposeListener(l: DisposeListener): () => void {
   return ENGINE.addDisposeListener(l);

@@ -18,7 +18,11 @@ export interface KernelEvent {
   outputs: readonly Tensor[];
 }
 export type KernelListener = (e: KernelEvent) => void;
-export type DisposeListener = (t: Tensor) => void;
+/**
+ * Hears every tensor handle that goes away: a `Tensor` when disposed, or only its id when the
+ * garbage collector reclaimed a handle that was dropped without `dispose()`.
+ */
+export type DisposeListener = (t: { readonly id: number }) => void;
 
 export interface MemoryInfo {
   /** Live tensor handles. */
@@ -28,6 +32,15 @@ export interface MemoryInfo {
   /** Live storage objects on the active backend. */
   buffers: number;
   backend: string;
+  /** Handles dropped without `dispose()` that the garbage collector reclaimed so far (since start). */
+  reclaimed: number;
+}
+
+/** What the finalizer needs to release a handle whose Tensor object is gone. */
+interface Reclaim {
+  id: number;
+  dataId: object;
+  backend: Backend;
 }
 
 type BackendFactory = () => Backend;
@@ -46,6 +59,13 @@ class Engine implements TensorOwner {
   private kernelDepth = 0;
   seed = 0;
   randomCounter = 0;
+  /** Handles reclaimed by the finalizer (leak checks compare it). */
+  reclaimed = 0;
+  /** Release dropped handles when they are garbage-collected (see `setAutoRelease`). */
+  autoRelease = true;
+  // Handles that live outside every scope are registered here: when one becomes unreachable
+  // without dispose(), its storage is released and listeners hear its id (autograd frees its node).
+  private readonly finalizer = new FinalizationRegistry<Reclaim>((r) => this.reclaim(r));
 
   getBackend(): Backend {
     if (!this.backend) {
@@ -73,8 +93,24 @@ class Engine implements TensorOwner {
   makeTensor(info: TensorInfo, backend: Backend): Tensor {
     const t = new Tensor(this.nextId++, [...info.shape], info.dtype, info.dataId, backend, this);
     this.liveTensors++;
-    this.scopes[this.scopes.length - 1]?.add(t);
+    const top = this.scopes[this.scopes.length - 1];
+    if (top) top.add(t);
+    else this.releaseWhenDropped(t);
     return t;
+  }
+
+  /** Registers a handle that no scope owns with the finalizer (once). */
+  releaseWhenDropped(t: Tensor): void {
+    if (t.finalizable || !this.autoRelease) return;
+    t.finalizable = true;
+    this.finalizer.register(t, { id: t.id, dataId: t.dataId, backend: t.backend }, t);
+  }
+
+  private reclaim(r: Reclaim): void {
+    this.liveTensors--;
+    this.reclaimed++;
+    for (const l of this.disposeListeners) l({ id: r.id });
+    r.backend.release(r.dataId);
   }
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
@@ -111,6 +147,7 @@ class Engine implements TensorOwner {
   disposeTensor(t: Tensor): void {
     if (t.disposed) return;
     t.disposed = true;
+    if (t.finalizable) this.finalizer.unregister(t);
     this.liveTensors--;
     for (const s of this.scopes) s.delete(t);
     for (const l of this.disposeListeners) l(t);
@@ -136,8 +173,10 @@ class Engine implements TensorOwner {
     collectTensors(result, keepers);
     const parent = this.scopes[this.scopes.length - 1];
     for (const t of tracked) {
-      if (keepers.has(t)) parent?.add(t);
-      else if (!t.kept) t.dispose();
+      if (keepers.has(t)) {
+        if (parent) parent.add(t);
+        else this.releaseWhenDropped(t);
+      } else if (!t.kept) t.dispose();
     }
     return result;
   }
@@ -149,12 +188,14 @@ class Engine implements TensorOwner {
     const h = new Tensor(this.nextId++, t.shape, t.dtype, t.dataId, t.backend, this);
     h.kept = true;
     this.liveTensors++;
+    this.releaseWhenDropped(h);
     return h;
   }
 
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
     for (const s of this.scopes) s.delete(t);
+    this.releaseWhenDropped(t);
     return t;
   }
 
@@ -170,7 +211,7 @@ class Engine implements TensorOwner {
 
   memory(): MemoryInfo {
     const b = this.getBackend();
-    return { tensors: this.liveTensors, ...b.memory(), backend: b.name };
+    return { tensors: this.liveTensors, ...b.memory(), backend: b.name, reclaimed: this.reclaimed };
   }
 }
 

@@ -25,6 +25,8 @@ export class Tensor {
   disposed = false;
   /** Set by `keep()`: scopes never dispose a kept tensor. */
   kept = false;
+  /** Registered with the engine's finalizer (it lives outside every scope). */
+  finalizable = false;
   /** Why the tensor was disposed, when its owner said (see {@link Tensor.disposeBecause}); errors quote it. */
   disposeReason: string | undefined = undefined;
 

@@ -9,6 +9,8 @@ export interface LeakSnapshot {
   tensors: number;
   buffers: number;
   bytes: number;
+  /** Handles the garbage collector had reclaimed (dropped without dispose) at the snapshot. */
+  reclaimed: number;
   /** The backend whose buffers were counted (checked again even if the active one changed). */
   backend: Backend;
 }
@@ -24,18 +26,26 @@ export interface LeakSnapshot {
 export function trackLeaks(): LeakSnapshot {
   const backend = getBackend();
   const m = backend.memory();
-  return { tensors: memory().tensors, buffers: m.buffers, bytes: m.bytes, backend };
+  const mem = memory();
+  return { tensors: mem.tensors, buffers: m.buffers, bytes: m.bytes, reclaimed: mem.reclaimed, backend };
 }
 
 /** Live tensors and buffers created since `snap` (0 and 0 when nothing leaked). */
-export function leakedSince(snap: LeakSnapshot): { tensors: number; buffers: number; bytes: number } {
+export function leakedSince(snap: LeakSnapshot): { tensors: number; buffers: number; bytes: number; reclaimed: number } {
   const m = snap.backend.memory();
-  return { tensors: memory().tensors - snap.tensors, buffers: m.buffers - snap.buffers, bytes: m.bytes - snap.bytes };
+  const mem = memory();
+  return { tensors: mem.tensors - snap.tensors, buffers: m.buffers - snap.buffers, bytes: m.bytes - snap.bytes, reclaimed: mem.reclaimed - snap.reclaimed };
 }
 
-/** Throws when tensors or backend buffers outlive the snapshot, naming the counts. */
+/**
+ * Throws when tensors or backend buffers outlive the snapshot, naming the counts. A handle dropped
+ * without dispose that the garbage collector already reclaimed counts as a leak too.
+ */
 export function expectNoLeaks(snap: LeakSnapshot, label = 'leak check'): void {
   const d = leakedSince(snap);
+  if (d.reclaimed !== 0) {
+    throw new Error(`${label}: ${d.reclaimed} tensor(s) were dropped without dispose() and reclaimed by the garbage collector; dispose them or use scope()`);
+  }
   if (d.tensors !== 0 || d.buffers !== 0) {
     throw new Error(
       `${label}: ${d.tensors} tensor(s) and ${d.buffers} '${snap.backend.name}' buffer(s) (${d.bytes} bytes) ` +
