@@ -1,5 +1,4 @@
-import { takeArray } from './cpu/storage-pool.js';
-
+/** Element types, their typed arrays, and host-array allocation (pluggable: the core knows no backend). */
 /** Element types. `float64` exists only on the CPU backend (gradient checks, reference paths). */
 export type DType = 'float32' | 'int32' | 'bool' | 'float64';
 
@@ -15,14 +14,25 @@ const CTORS = {
   float64: Float64Array,
 } as const;
 
+type ArrayCtor = (typeof CTORS)[DType];
+/** Makes a typed array of `n` elements, zero-filled when `zero` (a pool may hand back a used one). */
+export type ArrayAllocator = (ctor: ArrayCtor, n: number, zero: boolean) => TypedArray;
+
+let allocator: ArrayAllocator = (ctor, n) => new ctor(n);
+
+/** Lets a backend supply host arrays (the CPU backend installs its storage pool). */
+export function setArrayAllocator(a: ArrayAllocator): void {
+  allocator = a;
+}
+
 /** Allocates a zero-filled typed array for `dtype`. */
 export function allocFor(dtype: DType, size: number): TypedArray {
-  return takeArray(CTORS[dtype], size, true);
+  return allocator(CTORS[dtype], size, true);
 }
 
 /** Like `allocFor` but the contents are unspecified: for outputs the caller overwrites entirely. */
 export function allocUninit(dtype: DType, size: number): TypedArray {
-  return takeArray(CTORS[dtype], size, false);
+  return allocator(CTORS[dtype], size, false);
 }
 
 /** Bytes per element (bool is one byte on the CPU; GPU backends account their own storage). */

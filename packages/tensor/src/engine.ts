@@ -3,7 +3,6 @@
  * `addKernelListener`; this package knows nothing about gradients.
  */
 import type { Backend, TensorInfo } from './backend.js';
-import { createCpuBackend } from './cpu/index.js';
 import type { DType, TypedArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
 import { getKernel } from './registry.js';
@@ -47,8 +46,8 @@ type BackendFactory = () => Backend;
 
 class Engine implements TensorOwner {
   backend: Backend | null = null;
-  // The CPU backend is always available by name, created (kernels installed) on first use.
-  readonly factories = new Map<string, BackendFactory>([['cpu', createCpuBackend]]);
+  // Backends by name, created on first use; the package entry registers 'cpu' (the default).
+  readonly factories = new Map<string, BackendFactory>();
   readonly instances = new Map<string, Backend>();
   private readonly scopes: Set<Tensor>[] = [];
   private readonly kernelListeners: KernelListener[] = [];
@@ -70,7 +69,9 @@ class Engine implements TensorOwner {
   getBackend(): Backend {
     if (!this.backend) {
       const cpu = this.factories.get('cpu');
-      if (!cpu) throw new Error('getBackend: no backend is registered');
+      if (!cpu) {
+        throw new Error("getBackend: no backend is registered; import from '@recur/tensor' (its entry registers the CPU backend) or call registerBackend/setBackend first");
+      }
       this.setBackend(cpu());
     }
     return this.backend!;

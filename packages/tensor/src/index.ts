@@ -17,12 +17,18 @@ export * as kernels from './kernel-names.js';
 export type { KernelName, KernelSpecs, ReduceAttrs, RandomAttrs, AdamUpdateAttrs, DropoutAttrs } from './kernel-names.js';
 export { PRIMITIVE_KERNELS, NON_DIFFERENTIABLE } from './kernel-names.js';
 export { registerKernel, registerKernels, getKernel, hasKernel, unregisterKernel, listMissingKernels } from './registry.js';
-export type { KernelConfig, KernelArgs } from './registry.js';
+export type { KernelConfig, KernelArgs, RegisterOptions } from './registry.js';
 export { broadcastShapes, broadcastStrides, sizeOf, stridesOf, fmt as formatShape, normalizeAxes } from './shape.js';
 export { UNARY_TABLE, BINARY_TABLE, WGSL_ELEMENTWISE_HELPERS } from './elementwise-table.js';
 export { hashU32, uniformAt, normalAt, WGSL_RANDOM } from './random.js';
 export { createCpuBackend, CpuBackend, cpuKernels, fastCpuKernels, setCpuSimd, setKernelChunkBytes, setNumThreads, getNumThreads, emptyCpuCache, pooledBytes, matMulImpl, binaryImpl, unaryImpl, reduceImpl, reducedShape } from './cpu/index.js';
 export type { WasmVariant } from './cpu/index.js';
+
+// The default backend comes from the entry, not the engine: the core (engine, dtype, ops) imports
+// no backend, and a program that loads only another backend never loads the CPU kernels' code.
+import { createCpuBackend as defaultBackend } from './cpu/index.js';
+import { registerBackend as register } from './engine-api.js';
+register('cpu', defaultBackend);
 export * from './ops/creation.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';

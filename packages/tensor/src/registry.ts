@@ -14,17 +14,42 @@ export interface KernelConfig<N extends string = string, B extends Backend = Bac
   run(args: KernelArgs<N, B>): TensorInfo[];
 }
 
-const registry = new Map<string, KernelConfig>();
+export interface RegisterOptions {
+  /** Replace a different kernel already registered for the same backend and name (fast or fused over reference). */
+  override?: boolean;
+}
+
+// One registry per process, in the same global record as the engine: a second copy of the package
+// (e.g. its source and its build) sees the kernels the first installed instead of an empty table.
+const KEY = Symbol.for('@recur/tensor.kernels');
+const g = globalThis as unknown as Record<symbol, Map<string, KernelConfig> | undefined>;
+const registry: Map<string, KernelConfig> = g[KEY] ?? (g[KEY] = new Map());
 
 const key = (backend: string, name: string) => `${backend}/${name}`;
 
-/** Installs one kernel; a later registration for the same key replaces it (fused overrides). */
-export function registerKernel<N extends string, B extends Backend>(config: KernelConfig<N, B>): void {
-  registry.set(key(config.backend, config.name), config as unknown as KernelConfig);
+function install(c: KernelConfig, opts: RegisterOptions): void {
+  const k = key(c.backend, c.name);
+  const prev = registry.get(k);
+  if (prev && prev !== c && !opts.override) {
+    throw new Error(`registerKernel: '${c.name}' is already registered for backend '${c.backend}'; pass { override: true } to replace it`);
+  }
+  registry.set(k, c);
 }
 
-export function registerKernels(configs: readonly KernelConfig<string, never>[]): void {
-  for (const c of configs) registry.set(key(c.backend, c.name), c as unknown as KernelConfig);
+/**
+ * Installs one kernel. Registering the same config again is a no-op; replacing a different kernel
+ * under the same backend and name needs `{ override: true }`.
+ *
+ * @example
+ * registerKernel({ name: 'Relu', backend: 'cpu', run: fastRelu }, { override: true });
+ */
+export function registerKernel<N extends string, B extends Backend>(config: KernelConfig<N, B>, opts: RegisterOptions = {}): void {
+  install(config as unknown as KernelConfig, opts);
+}
+
+/** Installs a list of kernels (see {@link registerKernel}). */
+export function registerKernels(configs: readonly KernelConfig<string, never>[], opts: RegisterOptions = {}): void {
+  for (const c of configs) install(c as unknown as KernelConfig, opts);
 }
 
 export function getKernel(backend: string, name: string): KernelConfig | undefined {

@@ -19,10 +19,13 @@ class AsyncCpuBackend extends CpuBackend {
 // No synchronous reads on this backend.
 Object.defineProperty(AsyncCpuBackend.prototype, 'readSync', { value: undefined });
 
+// Built once: registering the same configs again is a no-op (different ones would need { override: true }).
+const asyncKernels = cpuKernels.map((k) => ({ ...k, backend: 'cpu-async' })) as KernelConfig<string, never>[];
+
 function createAsyncCpuBackend(): CpuBackend {
   const b = new AsyncCpuBackend();
   Object.defineProperty(b, 'name', { value: 'cpu-async' });
-  registerKernels(cpuKernels.map((k) => ({ ...k, backend: 'cpu-async' })) as KernelConfig<string, never>[]);
+  registerKernels(asyncKernels);
   return b;
 }
 

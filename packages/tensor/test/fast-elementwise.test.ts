@@ -6,7 +6,7 @@ import {
 } from '../src/index.js';
 import { rand } from './fused-reference.js';
 
-const useReference = (on: boolean) => registerKernels((on ? cpuKernels : fastCpuKernels) as KernelConfig<string, never>[]);
+const useReference = (on: boolean) => registerKernels((on ? cpuKernels : fastCpuKernels) as KernelConfig<string, never>[], { override: true });
 afterEach(() => useReference(false));
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-40, 3e38];

@@ -10,6 +10,8 @@ import { movementKernels } from './movement.js';
 import { optimKernels } from './optim.js';
 import { dropoutKernel } from './dropout.js';
 import { reduceKernels } from './reduce.js';
+import { takeArray } from './storage-pool.js';
+import { setArrayAllocator } from '../dtype.js';
 import { fastCpuKernels } from './wasm/index.js';
 
 export { CpuBackend } from './cpu-backend.js';
@@ -37,7 +39,8 @@ export const cpuKernels: KernelConfig<string, CpuBackend>[] = [
  * setBackend(createCpuBackend());
  */
 export function createCpuBackend(): CpuBackend {
-  registerKernels(cpuKernels as KernelConfig<string, never>[]);
-  registerKernels(fastCpuKernels as KernelConfig<string, never>[]);
+  setArrayAllocator(takeArray);
+  registerKernels(cpuKernels as KernelConfig<string, never>[], { override: true });
+  registerKernels(fastCpuKernels as KernelConfig<string, never>[], { override: true });
   return new CpuBackend();
 }
