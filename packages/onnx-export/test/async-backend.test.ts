@@ -15,7 +15,7 @@ function asyncCpu(): CpuBackend {
   Object.defineProperty(b, 'name', { value: 'async-cpu' });
   Object.defineProperty(b, 'readSync', { value: undefined });
   Object.defineProperty(b, 'read', { value: async (id: Parameters<typeof readSync>[0], dtype: Parameters<typeof readSync>[1]) => readSync(id, dtype) });
-  registerKernels([...cpuKernels, ...fastCpuKernels].map((k) => ({ ...k, backend: 'async-cpu' })) as KernelConfig<string, never>[]);
+  registerKernels([...cpuKernels, ...fastCpuKernels].map((k) => ({ ...k, backend: 'async-cpu' })) as KernelConfig<string, never>[], { override: true });
   return b;
 }
 
