@@ -232,11 +232,23 @@ function collectTensors(x: unknown, out: Set<Tensor>, depth = 0): void {
   }
 }
 
-// One engine per process even if the package is loaded twice (source and dist).
+// One engine per process even if the package is loaded twice (source and dist): the engine and the
+// kernel registry (registry.ts) live in the process-wide record. Tensor classes stay per copy, so
+// a tensor that crosses copies is refused by name (see isTensorFromAnotherCopy).
 const KEY = Symbol.for('@recur/tensor.engine');
-const g = globalThis as unknown as Record<symbol, Engine | undefined>;
-export const ENGINE: Engine = g[KEY] ?? (g[KEY] = new Engine());
+const CLASSES = Symbol.for('@recur/tensor.tensorClasses');
+const g = globalThis as unknown as Record<symbol, unknown>;
+export const ENGINE: Engine = (g[KEY] as Engine | undefined) ?? (g[KEY] = new Engine()) as Engine;
+const classes = ((g[CLASSES] as Set<Function> | undefined) ?? (g[CLASSES] = new Set<Function>())) as Set<Function>;
+classes.add(Tensor);
 installTensorMethods(Tensor.prototype);
+
+/** True when `x` is a Tensor made by another loaded copy of this package. */
+export function isTensorFromAnotherCopy(x: unknown): boolean {
+  if (x === null || typeof x !== 'object' || x instanceof Tensor) return false;
+  for (const C of classes) if (C !== Tensor && x instanceof C) return true;
+  return false;
+}
 
 /** Size in bytes of a tensor's payload on the CPU. */
 export function payloadBytes(size: number, dtype: DType): number {

@@ -42,3 +42,22 @@ describe('core boundaries', () => {
     unregisterKernel('boundary-test', 'Neg');
   });
 });
+
+describe('a second copy of the package', () => {
+  it('shares the engine and the kernels, and refuses tensors from the other copy by name', async () => {
+    const { vi } = await import('vitest');
+    const a = await import('../src/index.js');
+    vi.resetModules();
+    const b = await import('../src/index.js');
+    expect(b.Tensor).not.toBe(a.Tensor); // a real second copy
+    expect(b.getKernel('cpu', 'Add')).toBe(a.getKernel('cpu', 'Add'));
+    const t = a.tensor([1, 2]);
+    expect(b.memory().tensors).toBe(a.memory().tensors);
+    expect(() => b.add(t, 1)).toThrow(/^add: first operand is a Tensor from another copy of @recur\/tensor: two copies of the package are loaded/);
+    expect(() => b.relu({} as never)).toThrow('relu: input must be a Tensor, got object');
+    const u = b.tensor([3]);
+    const v = u.add(1);
+    expect(Array.from(v.dataSync())).toEqual([4]); // each copy works on its own tensors
+    b.dispose([t, u, v]);
+  });
+});

@@ -1,6 +1,6 @@
 /** Shared helpers for op definitions: dispatch, composite scoping, scalar lifting, checks. */
 import type { DType } from '../dtype.js';
-import { ENGINE } from '../engine.js';
+import { ENGINE, isTensorFromAnotherCopy } from '../engine.js';
 import type { KernelName, KernelSpecs } from '../kernel-names.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -19,7 +19,16 @@ export function composite<T>(fn: () => T): T {
 }
 
 export function assertTensor(op: string, x: unknown, what = 'input'): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${op}: ${what} must be a Tensor, got ${typeof x}`);
+  if (!(x instanceof Tensor)) {
+    if (isTensorFromAnotherCopy(x)) {
+      throw new Error(
+        `${op}: ${what} is a Tensor from another copy of @recur/tensor: two copies of the package are loaded (e.g. two versions, ` +
+        'or its source and its build), and tensors cannot cross between them. Make every package resolve to one copy ' +
+        '(one version in node_modules: `pnpm dedupe` / `npm dedupe`; in Vite, `resolve.dedupe: [\'@recur/tensor\']`)',
+      );
+    }
+    throw new Error(`${op}: ${what} must be a Tensor, got ${typeof x}`);
+  }
   x.assertAlive(op);
 }
 
