@@ -5,7 +5,7 @@
  * PyTorch lifetime model, with `dispose()` in place of the garbage collector.
  */
 import {
-  addDisposeListener, addKernelListener, isFloat, NON_DIFFERENTIABLE, retainHandle,
+  addDisposeListener, addKernelListener, isFloat, NON_DIFFERENTIABLE, retainHandle, setRecordingHint,
   type KernelEvent, type Tensor,
 } from '@recur/tensor';
 import { getGrad, type GradConfig } from './grad-registry.js';
@@ -54,6 +54,7 @@ class Tape {
     this.installed = true;
     addKernelListener((e) => this.record(e));
     addDisposeListener((t) => this.onDispose(t));
+    setRecordingHint((inputs) => this.noGradDepth === 0 && inputs.some((t) => this.isTracked(t.id)));
   }
 
   isTracked(id: number): boolean {

@@ -97,6 +97,24 @@ export function setAutoRelease(on: boolean): void {
   ENGINE.autoRelease = on;
 }
 
+/**
+ * Whether an op on `inputs` will be recorded for a backward pass: autograd is recording (outside
+ * `noGrad`) and one of them is tracked. Ops use it to skip state only a backward needs (the fused
+ * RNN kernels' gates); false when autograd is not loaded.
+ *
+ * @example
+ * const keepState = willRecord([xProj, wHh, h0]);
+ */
+export function willRecord(inputs: readonly (Tensor | undefined)[]): boolean {
+  const hint = ENGINE.recordingHint;
+  return hint !== null && hint(inputs.filter((t): t is Tensor => t !== undefined));
+}
+
+/** Installs the recording hint behind {@link willRecord} (autograd does, when its tape starts). */
+export function setRecordingHint(hint: ((inputs: readonly Tensor[]) => boolean) | null): void {
+  ENGINE.recordingHint = hint;
+}
+
 /** Listens to tensor disposal; returns an unsubscribe function. */
 export function addDisposeListener(l: DisposeListener): () => void {
   return ENGINE.addDisposeListener(l);

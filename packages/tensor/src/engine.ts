@@ -60,6 +60,8 @@ class Engine implements TensorOwner {
   randomCounter = 0;
   /** Handles reclaimed by the finalizer (leak checks compare it). */
   reclaimed = 0;
+  /** Set by autograd: whether an op on these inputs is being recorded for a backward pass. */
+  recordingHint: ((inputs: readonly Tensor[]) => boolean) | null = null;
   /** Release dropped handles when they are garbage-collected (see `setAutoRelease`). */
   autoRelease = true;
   // Handles that live outside every scope are registered here: when one becomes unreachable

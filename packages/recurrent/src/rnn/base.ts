@@ -4,9 +4,8 @@
  * time loop to a sequence function: the backend's fused kernel when it has one, else the composite
  * reference path. Module code never changes between the two.
  */
-import { isGradEnabled, isTracked } from '@recur/autograd';
 import {
-  add, concat, formatShape, gruSequence, hasFusedRnn, linear, lstmSequence, reshape, rnnSequence, scope,
+  add, concat, formatShape, gruSequence, hasFusedRnn, linear, lstmSequence, reshape, rnnSequence, scope, willRecord,
   slice, stack, transpose, type Tensor, zeros,
 } from '@recur/tensor';
 import { checkSizes } from '../cells/cell-base.js';
@@ -188,8 +187,9 @@ export abstract class RecurrentBase extends Module {
     { y: Tensor; hN: Tensor; cN?: Tensor; gates?: Tensor; cells?: Tensor } {
     const wHh = w.wHh.value;
     if (fused) {
-      // The backward state (gates, cells) only when a gradient can reach this call, or gates are asked for.
-      const keepState = wantGates || (isGradEnabled() && [xProj, wHh, h0, c0, w.bHh?.value].some((t) => t !== undefined && isTracked(t)));
+      // The backward state (gates, cells) only when a gradient can reach this call (the engine's
+      // recording hint, set by autograd), or gates are asked for.
+      const keepState = wantGates || willRecord([xProj, wHh, h0, c0, w.bHh?.value]);
       if (this.mode === 'lstm') return lstmSequence(xProj, wHh, h0, c0, mask!, { keepState });
       if (this.mode === 'gru') return gruSequence(xProj, wHh, w.bHh?.value ?? zeros([wHh.shape[0]!], wHh.dtype), h0, mask!, { keepState });
       return rnnSequence(xProj, wHh, h0, mask!, this.nonlinearity);
