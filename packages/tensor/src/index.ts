@@ -25,10 +25,9 @@ export { createCpuBackend, CpuBackend, cpuKernels, fastCpuKernels, setCpuSimd, s
 export type { WasmVariant } from './cpu/index.js';
 
 // The default backend comes from the entry, not the engine: the core (engine, dtype, ops) imports
-// no backend, and a program that loads only another backend never loads the CPU kernels' code.
-import { createCpuBackend as defaultBackend } from './cpu/index.js';
-import { registerBackend as register } from './engine-api.js';
-register('cpu', defaultBackend);
+// no backend. This call is the entry's one side effect (declared in package.json `sideEffects`).
+import { registerDefaultBackend } from './default-backend.js';
+registerDefaultBackend();
 export * from './ops/creation.js';
 export * from './ops/elementwise.js';
 export * from './ops/reduce.js';

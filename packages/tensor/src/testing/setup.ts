@@ -6,7 +6,11 @@
  * test: { setupFiles: ['@recur/tensor/testing/setup'] }
  */
 import { afterEach, beforeEach } from 'vitest';
+import { registerDefaultBackend } from '../default-backend.js';
 import { expectNoLeaks, trackLeaks, type LeakSnapshot } from './leaks.js';
+
+// A test file may load only this setup (no tensor code of its own): it still needs the default.
+registerDefaultBackend();
 
 let snapshot: LeakSnapshot | undefined;
 
