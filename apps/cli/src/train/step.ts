@@ -1,4 +1,4 @@
-/** One training step and batched evaluation, each leaving no tensor behind. */
+/** The trainer's step and batched evaluation, on @recur/recurrent's trainStep and evaluate; neither leaves a tensor behind. */
 import { noGrad } from '@recur/autograd';
 import {
   bceWithLogits, evaluate as libEvaluate, trainStep as libTrainStep, type Optimizer, type SentimentRNN,
