@@ -4,7 +4,9 @@
 // - @recur/tensor depends on no internal package; each library only on the ones allowed below;
 // - no cycles among internal packages;
 // - no deep imports into another package's src/ and no relative paths that leave a package;
-// - every @recur/* import is declared in that package's package.json.
+// - every @recur/* import is declared in that package's package.json;
+// - @recur/tensor's core (everything in src/ but the backends, testing/, the entry and the
+//   default-backend wiring) imports no backend (src/cpu, src/webgpu).
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +52,16 @@ function sourceFiles(dir) {
   return files;
 }
 
+const BACKEND_DIRS = ['cpu', 'webgpu'];
+const CORE_EXEMPT = /^src\/(cpu|webgpu|testing)\/|^src\/(index|default-backend)\.ts$/;
+
+/** True when `file` (relative to the tensor package) is core code and `target` lies in a backend. */
+function coreImportsBackend(pkgDir, file, target) {
+  const rel = relative(pkgDir, file);
+  if (!rel.startsWith('src/') || CORE_EXEMPT.test(rel) || /\.test\.ts$/.test(rel)) return false;
+  return BACKEND_DIRS.some((d) => target === join(pkgDir, 'src', d) || target.startsWith(join(pkgDir, 'src', d) + '/'));
+}
+
 const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
 
 /** Checks the workspace at `root`; returns the violations found. */
@@ -83,6 +95,9 @@ export function check(root = repoRoot) {
           const target = resolve(dirname(f), spec);
           if (!target.startsWith(p.dir + '/') && target !== p.dir) {
             errors.push(`${where}: relative import '${spec}' leaves package ${p.name}`);
+          }
+          if (p.name === '@recur/tensor' && coreImportsBackend(p.dir, f, target)) {
+            errors.push(`${where}: the tensor core imports a backend ('${spec}'); register backends from the entry`);
           }
         }
       }

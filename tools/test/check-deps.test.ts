@@ -57,6 +57,26 @@ describe('check-deps', () => {
     const root = workspace({ 'packages/tensor': {}, 'packages/text': { files: { 'y.ts': "import '../../tensor/src/index.js';" } } });
     expect(check(root).errors.join()).toMatch(/leaves package @recur\/text/);
   });
+  it('flags the tensor core importing a backend, not the backends or the entry', () => {
+    const root = workspace({
+      'packages/tensor': {
+        files: {
+          'engine.ts': "import { createCpuBackend } from './cpu/index.js';",
+          'index.ts': "export * from './cpu/index.js';",
+          'default-backend.ts': "import { createCpuBackend } from './cpu/index.js';",
+        },
+      },
+    });
+    mkdirSync(join(root, 'packages/tensor/src/ops'), { recursive: true });
+    writeFileSync(join(root, 'packages/tensor/src/ops/x.ts'), "import { WebGPUBackend } from '../webgpu/backend.js';");
+    mkdirSync(join(root, 'packages/tensor/src/cpu'), { recursive: true });
+    writeFileSync(join(root, 'packages/tensor/src/cpu/k.ts'), "import { ENGINE } from '../engine.js';\nimport { p } from './pool.js';");
+    const errs = [...check(root).errors].sort();
+    expect(errs).toEqual([
+      "packages/tensor/src/engine.ts:1: the tensor core imports a backend ('./cpu/index.js'); register backends from the entry",
+      "packages/tensor/src/ops/x.ts:1: the tensor core imports a backend ('../webgpu/backend.js'); register backends from the entry",
+    ]);
+  });
   it('flags cycles', () => {
     const root = workspace({ 'apps/a': { deps: ['@recur/b'] }, 'apps/b': { deps: ['@recur/a'] } });
     expect(check(root).errors.join()).toMatch(/dependency cycle: @recur\/a -> @recur\/b -> @recur\/a/);
