@@ -110,7 +110,12 @@ export function willRecord(inputs: readonly (Tensor | undefined)[]): boolean {
   return hint !== null && hint(inputs.filter((t): t is Tensor => t !== undefined));
 }
 
-/** Installs the recording hint behind {@link willRecord} (autograd does, when its tape starts). */
+/**
+ * Installs the recording hint behind {@link willRecord} (autograd does, when its tape starts).
+ *
+ * @example
+ * setRecordingHint((inputs) => gradEnabled && inputs.some((t) => tracked.has(t.id)));
+ */
 export function setRecordingHint(hint: ((inputs: readonly Tensor[]) => boolean) | null): void {
   ENGINE.recordingHint = hint;
 }
