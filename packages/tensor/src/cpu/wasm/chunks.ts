@@ -55,9 +55,8 @@ export function stepsPerChunk(T: number, rowsPerStep: number, floatsPerStep: num
 }
 
 /** Copies `n` values of `src` from `from` into the kernel memory at `p` (float32). */
-export function copyIn(rt: WasmRuntime, p: number, src: ArrayLike<number> & { subarray?: unknown }, from: number, n: number): void {
-  const s = src as TypedArray;
-  rt.f32().set(s.subarray(from, from + n), p >> 2);
+export function copyIn(rt: WasmRuntime, p: number, src: TypedArray, from: number, n: number): void {
+  rt.f32().set(src.subarray(from, from + n), p >> 2);
 }
 
 /** Copies `n` floats at `p` in the kernel memory into `dst` at `to`. */
