@@ -31,6 +31,9 @@ export interface AdapterSummary {
 export interface WebGPUBackendLimits {
   maxStorageBufferBindingSize: number;
   maxComputeWorkgroupsPerDimension: number;
+  /** Threads per workgroup and workgroup memory: the matmul picks its tile sizes from these. */
+  maxComputeInvocationsPerWorkgroup: number;
+  maxComputeWorkgroupStorageSize: number;
 }
 
 /** Rounds a byte size to the pool's size class (multiples of 16 bytes, at least 16). */

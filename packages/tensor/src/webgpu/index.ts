@@ -27,7 +27,7 @@ export interface WebGPUBackendOptions {
   gpu?: GPU;
   adapterOptions?: GPURequestAdapterOptions;
   /** Lower the limits the backend enforces (testing of the splitting/error paths). */
-  limits?: { maxStorageBufferBindingSize?: number; maxComputeWorkgroupsPerDimension?: number };
+  limits?: { maxStorageBufferBindingSize?: number; maxComputeWorkgroupsPerDimension?: number; maxComputeInvocationsPerWorkgroup?: number };
   /** Dispatches recorded before an automatic submit (default 64). */
   batchSize?: number;
 }
@@ -91,6 +91,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
       device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize),
     maxComputeWorkgroupsPerDimension: Math.min(options.limits?.maxComputeWorkgroupsPerDimension ?? Infinity,
       device.limits.maxComputeWorkgroupsPerDimension),
+    maxComputeInvocationsPerWorkgroup: Math.min(options.limits?.maxComputeInvocationsPerWorkgroup ?? Infinity,
+      device.limits.maxComputeInvocationsPerWorkgroup),
+    maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
   };
   registerKernels(webgpuKernels as KernelConfig<string, never>[]);
   const backend = new WebGPUBackend(device, adapterInfo, limits, gpu);
