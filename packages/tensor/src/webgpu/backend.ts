@@ -47,8 +47,14 @@ export class WebGPUBackend implements Backend {
   readonly pipelines: PipelineCache;
   /** Dispatches queued before an automatic submit. */
   batchSize = 64;
-  /** Running totals: compute dispatches recorded and command buffers submitted (for tests and tuning). */
-  readonly stats = { dispatches: 0, submits: 0 };
+  /**
+   * Running totals (tests, tuning, `pnpm bench --backend webgpu`): compute dispatches recorded,
+   * command buffers submitted, bytes of storage bound by those dispatches (the sizes of the buffers
+   * each dispatch binds: a proxy for device-memory traffic that counts each bound buffer once per
+   * dispatch, not cache re-reads), bytes copied buffer to buffer on the device, bytes written from the
+   * host (tensor uploads and uniforms) and bytes read back to it.
+   */
+  readonly stats = { dispatches: 0, submits: 0, boundBytes: 0, copyBytes: 0, uploadBytes: 0, readBytes: 0 };
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
@@ -145,6 +151,7 @@ export class WebGPUBackend implements Backend {
     const info = this.makeOutput('write', shape, dtype);
     const words = toWords(values, dtype);
     if (words.byteLength > 0) this.device.queue.writeBuffer(this.buffer(info.dataId), 0, words);
+    this.stats.uploadBytes += words.byteLength;
     return info.dataId;
   }
 
@@ -181,6 +188,7 @@ export class WebGPUBackend implements Backend {
       throw new Error(`webgpu: a GPU command failed validation: ${msg}`);
     }
     const raw = staging.getMappedRange(0, bytes).slice(0);
+    this.stats.readBytes += bytes;
     const flags = check ? new Int32Array(staging.getMappedRange(flagOff, 16).slice(0)) : null;
     staging.unmap();
     staging.destroy();
@@ -264,9 +272,10 @@ export class WebGPUBackend implements Backend {
     return this.pass;
   }
 
-  /** Counts a recorded dispatch; submits every `batchSize` dispatches. */
-  dispatched(): void {
+  /** Counts a recorded dispatch (and the storage bytes it binds); submits every `batchSize` dispatches. */
+  dispatched(boundBytes = 0): void {
     this.stats.dispatches++;
+    this.stats.boundBytes += boundBytes;
     if (++this.queued >= this.batchSize) this.submit();
   }
 
@@ -277,6 +286,7 @@ export class WebGPUBackend implements Backend {
     this.endPass();
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.stats.copyBytes += bytes;
   }
 
   /** A uniform buffer holding `data`, freed after the next submit. */
@@ -287,6 +297,7 @@ export class WebGPUBackend implements Backend {
     const buf = this.free.get(key)?.pop() ??
       this.device.createBuffer({ size, usage: 0x40 | 0x08 /* UNIFORM | COPY_DST */, label: 'uniforms' });
     this.device.queue.writeBuffer(buf, 0, data);
+    this.stats.uploadBytes += data.byteLength;
     this.pendingFree.push([key, buf]);
     return buf;
   }

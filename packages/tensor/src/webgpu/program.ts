@@ -163,5 +163,5 @@ export function runProgram(
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(g[0], g[1], g[2]);
-  backend.dispatched();
+  backend.dispatched(buffers.reduce((sum, b) => sum + b.size, 0));
 }

@@ -173,6 +173,21 @@ describe('WebGPU backend', () => {
     });
   });
 
+  it('counts bound, uploaded and read-back bytes', async () => {
+    const b = await webgpu();
+    await on(b, async () => {
+      const s0 = { ...b.stats };
+      const x = tensor(new Float32Array(100).fill(2)); // 400 bytes up
+      const y = scope(() => add(x, x));                // one dispatch binding x and y: 2 × 400 bytes (pool classes are 16-byte multiples)
+      expect(Array.from(await y.data()).every((v) => v === 4)).toBe(true);
+      expect(b.stats.dispatches - s0.dispatches).toBe(1);
+      expect(b.stats.boundBytes - s0.boundBytes).toBe(800 + 400); // x bound twice (two inputs) and y
+      expect(b.stats.readBytes - s0.readBytes).toBe(400);
+      expect(b.stats.uploadBytes - s0.uploadBytes).toBeGreaterThanOrEqual(400 + 16); // the tensor and the dispatch's uniforms
+      x.dispose(); y.dispose();
+    });
+  });
+
   it('matMul at tile edges matches the CPU', async () => {
     for (const [m, k, n] of [[1, 1, 1], [7, 65, 3], [65, 17, 33], [16, 16, 16]]) {
       const r = await onBoth(() => {
