@@ -9,7 +9,10 @@ const workloads = list!.split(',');
 const runs = Number(runsArg), threads = Number(threadsArg), w2Steps = Number(w2Arg);
 
 let rows: Row[] = [];
-if (framework === 'recur') {
+if (framework === 'recur' && backend === 'webgpu') {
+  const { runRecurWebgpu } = await import('./recur-webgpu.js');
+  rows = await runRecurWebgpu(workloads, runs);
+} else if (framework === 'recur') {
   const { runRecur } = await import('./recur.js');
   rows = await runRecur(workloads, { runs, threads, w2Steps });
 } else if (framework === 'tfjs') {

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2]`:
+ * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2] [--backend cpu,webgpu]`:
  * runs the workloads for Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node,
  * PyTorch via /usr/bin/python3 when it has torch), each in its own process with one thread, prints
  * medians and Recur/peer ratios measured in this run, and writes bench-results.json at the
@@ -13,7 +13,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL, type Row } from './workloads.js';
-import { printTable, printTargets } from './report.js';
+import { printGpuTargets, printTable, printTargets } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -28,7 +28,10 @@ const w2Steps = Number(opt('w2-steps', '6'));
 const frameworks = opt('frameworks', 'recur,tfjs,onnxruntime,pytorch').split(',');
 const threadCounts = [...new Set(opt('threads', '1').split(',').map((s) => Number(s.trim())))];
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) throw new Error(`bench: --threads takes integers from 1 to 64, got ${opt('threads', '1')}`);
-const on = (f: string) => frameworks.includes(f);
+const backends = opt('backend', 'cpu').split(',').map((s) => s.trim());
+if (backends.some((b) => b !== 'cpu' && b !== 'webgpu')) throw new Error(`bench: --backend takes cpu, webgpu or cpu,webgpu, got ${opt('backend', 'cpu')}`);
+// --backend webgpu alone runs Recur's WebGPU rows only; cpu (the default) runs the CPU table and its peers.
+const on = (f: string) => backends.includes('cpu') && frameworks.includes(f);
 const unknown = only.filter((w) => !(ALL as readonly string[]).includes(w) && w !== 'glove');
 if (unknown.length) throw new Error(`bench: unknown workload(s) ${unknown.join(', ')}; choose from ${ALL.join(', ')}, glove`);
 const wl = (ids: readonly string[]) => only.filter((w) => ids.includes(w));
@@ -37,12 +40,27 @@ const wl = (ids: readonly string[]) => only.filter((w) => ids.includes(w));
 const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 const notes: string[] = [];
 
-function node(framework: string, backend: string, workloads: string[], nThreads = 1): Row[] {
+/**
+ * The Vulkan driver for the WebGPU child: VK_ICD_FILENAMES as given; else the system's drivers when
+ * an NVIDIA ICD is installed; else SwiftShader (Debian chromium's), the CPU emulation the tests use.
+ */
+function vulkanIcd(): { env: NodeJS.ProcessEnv; note?: string } {
+  if (process.env.VK_ICD_FILENAMES) return { env, note: `webgpu: VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES}` };
+  const nvidia = ['/usr/share/vulkan/icd.d/nvidia_icd.json', '/etc/vulkan/icd.d/nvidia_icd.json'].find((f) => existsSync(f));
+  if (nvidia) return { env, note: `webgpu: system Vulkan drivers (${nvidia} present)` };
+  const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (existsSync(swiftshader)) {
+    return { env: { ...env, VK_ICD_FILENAMES: swiftshader }, note: 'webgpu: no NVIDIA Vulkan driver here, so SwiftShader (a CPU emulating a GPU): times are not GPU times; the dispatch and byte counts are the design\'s' };
+  }
+  return { env, note: 'webgpu: system Vulkan drivers (no NVIDIA ICD and no SwiftShader found)' };
+}
+
+function node(framework: string, backend: string, workloads: string[], nThreads = 1, childEnv: NodeJS.ProcessEnv = env): Row[] {
   if (workloads.length === 0) return [];
   console.error(`\n▶ ${framework} (${backend}, ${nThreads} thread${nThreads > 1 ? 's' : ''}): ${workloads.join(', ')}`);
   // Recur turns on relaxed SIMD (FMA) itself in Node 20; RECUR_WASM_RELAXED=0 in the environment compares without.
   const args = ['--conditions=@recur/source', '--import', 'tsx', path.join(here, 'child.ts'), framework, backend, workloads.join(','), String(runs), String(nThreads), String(w2Steps)];
-  const r = spawnSync(process.execPath, args, { cwd: here, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, args, { cwd: here, env: { XDG_RUNTIME_DIR: '/tmp', ...childEnv }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   if (r.status !== 0) notes.push(`${framework}/${backend} exited with ${r.status ?? r.signal}`);
   return parseRows(r.stdout ?? '');
 }
@@ -111,6 +129,15 @@ if (on('onnxruntime')) rows.push(...node('onnxruntime', 'cpu', wl(['W3'])));
 if (on('pytorch')) rows.push(...pytorch(wl(['W5', 'W3', 'W1', 'W4', 'W2'])));
 if (on('pytorch') && only.includes('W6')) rows.push(...pytorch(['W6']));
 
+// WebGPU: W3, W1, W4 by default; W2 only when --only lists it (minutes per step on SwiftShader).
+const explicitOnly = argv.includes('--only');
+if (backends.includes('webgpu')) {
+  const list = wl(explicitOnly ? ['W3', 'W1', 'W4', 'W2'] : ['W3', 'W1', 'W4']);
+  const icd = vulkanIcd();
+  if (icd.note) notes.push(icd.note);
+  rows.push(...node('recur', 'webgpu', list, 1, icd.env));
+}
+
 // Merge: replace rows of the same (workload, framework, backend, threads, batch), keep the rest
 // (the GloVe row written by @recur/text's bench, earlier subsets).
 const file = path.join(root, 'bench-results.json');
@@ -127,6 +154,7 @@ if (only.includes('glove')) {
 }
 
 printTable(rows);
-printTargets(rows);
+if (backends.includes('cpu')) printTargets(rows);
+printGpuTargets(rows);
 for (const n of notes) console.log(`note: ${n}`);
 console.log(`\nwrote ${path.relative(process.cwd(), file) || file}`);

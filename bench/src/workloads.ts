@@ -35,6 +35,26 @@ export interface Row {
   max_rss_mb?: number;
   /** Threaded rows: the median of the one-thread steps run alternately with them. */
   paired_one_thread_ms?: number;
+  /** WebGPU rows: the adapter (vendor / architecture / description) and the device cost per step. */
+  adapter?: string;
+  gpu?: GpuCost;
+}
+
+/** What one step (training step or inference call) costs a WebGPU device, from the backend's counters. */
+export interface GpuCost {
+  dispatches_per_step: number;
+  dispatches_per_timestep: number;
+  /** W3: dispatches one more time step adds (the forward at T and T/2, differenced). */
+  loop_dispatches_per_timestep?: number;
+  submits_per_step: number;
+  /** Storage bytes bound by the step's dispatches (each bound buffer once per dispatch), MiB. */
+  bound_mb_per_step: number;
+  /** Device-side buffer copies, MiB. */
+  copy_mb_per_step: number;
+  /** Host → device: tensor uploads and uniform buffers, KiB. */
+  upload_kb_per_step: number;
+  /** Device → host read-backs, KiB. */
+  read_kb_per_step: number;
 }
 
 /** Deterministic pseudo-random ids in [2, V) (0 and 1 are <unk>/<pad>), time-major [T, B]. */
