@@ -85,13 +85,21 @@ export interface TensorMethods {
   chunk(chunks: number, dim?: number): Tensor[];
   /** Pieces of the given sizes (or of `size` each) along `dim`. */
   split(sizes: number | readonly number[], dim?: number): Tensor[];
-  /** Frees the storage at the end of a `using` block: `using t = x.add(1);`. */
-  [Symbol.dispose](): void;
 }
+
+/**
+ * `Symbol.dispose`'s type where the consumer's TypeScript lib declares it (esnext.disposable, ES2025
+ * or @types/node), else `never`: the declarations then compile under any lib, and `using` works
+ * wherever the lib knows it.
+ */
+type DisposeSymbol = SymbolConstructor extends { readonly dispose: infer S extends symbol } ? S : never;
+
+/** Frees the storage at the end of a `using` block: `using t = x.add(1);`. */
+export type TensorDisposable = { [K in DisposeSymbol]: () => void };
 
 const norm = (dim: number, rank: number) => (dim < 0 ? dim + rank : dim);
 
-const methods: Omit<TensorMethods, typeof Symbol.dispose> & ThisType<Tensor> = {
+const methods: TensorMethods & ThisType<Tensor> = {
   add(y) { return ew.add(this, y); },
   sub(y) { return ew.sub(this, y); },
   mul(y) { return ew.mul(this, y); },

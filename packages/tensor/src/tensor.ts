@@ -2,7 +2,7 @@
 import type { Backend, DataId } from './backend.js';
 import type { DType, NestedArray, TypedArray } from './dtype.js';
 import { fmt, sizeOf } from './shape.js';
-import type { TensorMethods } from './tensor-methods.js';
+import type { TensorDisposable, TensorMethods } from './tensor-methods.js';
 
 /** What a tensor needs from the engine, kept as an interface so the two files do not cycle. */
 export interface TensorOwner {
@@ -107,7 +107,7 @@ export class Tensor {
 }
 
 /** The fluent methods (`x.add(y)`, `x.sum(-1)`, …) merge into the class; tensor-methods.ts installs them. */
-export interface Tensor extends TensorMethods {}
+export interface Tensor extends TensorMethods, TensorDisposable {}
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
   const conv = (v: number) => (dtype === 'bool' ? v !== 0 : v);
