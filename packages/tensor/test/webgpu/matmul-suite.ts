@@ -2,7 +2,7 @@
  * The register-blocked WebGPU matmul, one case per shape class and operand layout, against a float64
  * product computed here in JS: the tiling the backend picked is checked too (a case that silently
  * fell into another class would not test what it names). Covers the row strip (M ≤ 4, an RNN step at
- * batch 1), the skinny tiles (B×H · H×4H at B ≤ 32), square and large tiles, scalar and vec4 loads
+ * batch 1; B read straight from storage, as vec4 rows, as transposed 4×4 blocks or as scalars), the skinny tiles (B×H · H×4H at B ≤ 32), square and large tiles, scalar and vec4 loads
  * for every transpose, split K (the weight-gradient products over all T·B rows), broadcast batches
  * and the small-device tiling (a device that allows fewer threads per workgroup).
  */
@@ -64,6 +64,9 @@ const cases: Case[] = [
   // One RNN step at batch 1 and 3: [B,H]·[H,4H] (W_hhᵀ as stored: transposeB), and untransposed.
   { batchA: 1, batchB: 1, m: 1, k: 128, n: 512, ta: false, tb: true, kind: 'row' },
   { batchA: 1, batchB: 1, m: 3, k: 65, n: 130, ta: false, tb: false, kind: 'row' },
+  { batchA: 2, batchB: 2, m: 4, k: 36, n: 64, ta: true, tb: false, kind: 'row' },
+  { batchA: 1, batchB: 2, m: 2, k: 37, n: 9, ta: false, tb: true, kind: 'row' },
+  { batchA: 1, batchB: 1, m: 1, k: 2050, n: 64, ta: false, tb: true, kind: 'row', split: true },
   // Batch 32: the W1 step product, and unaligned edges (scalar loads, partial tiles).
   { batchA: 1, batchB: 1, m: 32, k: 128, n: 512, ta: false, tb: true, kind: 'skinny' },
   { batchA: 1, batchB: 1, m: 7, k: 65, n: 3, ta: false, tb: false, kind: 'skinny' },

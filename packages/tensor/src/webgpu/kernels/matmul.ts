@@ -87,11 +87,57 @@ function storeC(tl: MatmulTiling): string {
   return lines.join('\n');
 }
 
+/**
+ * Row strips (M ≤ 4, one workgroup row of threads): every B element is used by one thread only, so B
+ * is read straight from storage, 4 K rows at a time (`b0..b3`, each 4 columns as a vec4) — coalesced
+ * across threads for B as stored, a 4×4 block transposed in registers for Bᵀ — and only A is staged.
+ */
+function rowStripB(tl: MatmulTiling, tb: boolean, t: string): string {
+  const ks = [0, 1, 2, 3];
+  if (tb && tl.vecB) {
+    const cols = ks.map((c) => `    var v${c} = vec4<${t}>();
+    if (gk < kEnd && gj + ${c}u < u.n) { v${c} = b[(bBase + (gj + ${c}u) * u.k + gk) / 4u]; }`).join('\n');
+    return `${cols}\n${ks.map((i) => `    let b${i} = vec4<${t}>(v0[${i}], v1[${i}], v2[${i}], v3[${i}]);`).join('\n')}`;
+  }
+  if (!tb && tl.vecB) {
+    return ks.map((i) => `    var b${i} = vec4<${t}>();
+    if (gk + ${i}u < kEnd && gj < u.n) { b${i} = b[(bBase + (gk + ${i}u) * u.n + gj) / 4u]; }`).join('\n');
+  }
+  return ks.map((i) => `    let b${i} = vec4<${t}>(${ks.map((c) => `ldb(gk + ${i}u, gj + ${c}u, kEnd, bBase)`).join(', ')});`).join('\n');
+}
+
+/** The row strip's scalar B load (zero outside the matrix or past the K slice). */
+function rowStripHelper(tb: boolean, t: string): string {
+  return `fn ldb(k: u32, j: u32, kEnd: u32, bBase: u32) -> ${t} {
+  if (k >= kEnd || j >= u.n) { return ${t}(0); }
+  return b[${tb ? 'bBase + j * u.k + k' : 'bBase + k * u.n + j'}];
+}`;
+}
+
 function matmulProgram(dtype: DType, ta: boolean, tb: boolean, tl: MatmulTiling): Program {
   const t = wgslType(dtype), v4 = `vec4<${t}>`;
   const { tx, ty, rm, bm, bn } = tl;
   const acc = Array.from({ length: rm }, (_, r) => `  var acc${r} = ${v4}();`).join('\n');
   const fmaRows = Array.from({ length: rm }, (_, r) => `      acc${r} = acc${r} + As[ab + ${r}u] * bv;`).join('\n');
+  const row = tl.kind === 'row';
+  const inner = row
+    ? `${loadA(tl, ta, t)}
+    workgroupBarrier();
+    for (var kq = 0u; kq < ${BK}u; kq = kq + 4u) {
+      let gk = k0 + kq;
+${rowStripB(tl, tb, t)}
+${Array.from({ length: rm }, (_, r) => `      acc${r} = acc${r} + As[kq * ${bm}u + ${r}u] * b0 + As[(kq + 1u) * ${bm}u + ${r}u] * b1 + As[(kq + 2u) * ${bm}u + ${r}u] * b2 + As[(kq + 3u) * ${bm}u + ${r}u] * b3;`).join('\n')}
+    }
+    workgroupBarrier();`
+    : `${loadA(tl, ta, t)}
+${loadB(tl, tb, t)}
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${BK}u; kk = kk + 1u) {
+      let bv = Bs[kk * ${bn / 4}u + lid.x];
+      let ab = kk * ${bm}u + lid.y * ${rm}u;
+${fmaRows}
+    }
+    workgroupBarrier();`;
   const flags = `${tl.vecA ? 'A' : 'a'}${tl.vecB ? 'B' : 'b'}${tl.vecC ? 'C' : 'c'}`;
   return {
     key: `matmul:${dtype}:${ta}:${tb}:${tx}x${ty}x${rm}:${flags}`,
@@ -107,7 +153,7 @@ function matmulProgram(dtype: DType, ta: boolean, tb: boolean, tl: MatmulTiling)
     ],
     body: () => `
 var<workgroup> As: array<${t}, ${bm * BK}>;
-var<workgroup> Bs: array<${v4}, ${(bn / 4) * BK}>;
+${row ? (tl.vecB ? '' : rowStripHelper(tb, t)) : `var<workgroup> Bs: array<${v4}, ${(bn / 4) * BK}>;`}
 @compute @workgroup_size(${tx}, ${ty})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) lidx: u32) {
@@ -123,19 +169,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let kBeg = slice * u.kChunk;
   let kEnd = min(u.k, kBeg + u.kChunk);
 ${acc}
+  let gj = col0 + lid.x * 4u;
   for (var k0 = kBeg; k0 < kEnd; k0 = k0 + ${BK}u) {
-${loadA(tl, ta, t)}
-${loadB(tl, tb, t)}
-    workgroupBarrier();
-    for (var kk = 0u; kk < ${BK}u; kk = kk + 1u) {
-      let bv = Bs[kk * ${bn / 4}u + lid.x];
-      let ab = kk * ${bm}u + lid.y * ${rm}u;
-${fmaRows}
-    }
-    workgroupBarrier();
+${inner}
   }
   let cBase = (slice * u.batch + batch) * u.m * u.n;
-  let gj = col0 + lid.x * 4u;
 ${storeC(tl)}
 }`,
   };
