@@ -11,7 +11,7 @@
 import type { TensorInfo } from '../../backend.js';
 import { WGSL_ELEMENTWISE_HELPERS } from '../../elementwise-table.js';
 import type { WebGPUBackend } from '../backend.js';
-import { linearMain, type Program, type StorageBinding } from '../program.js';
+import { linearMain, runProgram, type Program, type StorageBinding } from '../program.js';
 import { matmulInto } from './matmul.js';
 
 export const WG = 64;
@@ -43,6 +43,23 @@ ${linearMain(WG, `  let H = u.H; let B = u.B; let t = u.t;
   let b = idx / H; let j = idx % H;
 ${body}`)}`,
   };
+}
+
+const packTransposedProgram: Program = {
+  key: 'fused:pack-whT', label: 'W_hhᵀ pack', bindings: [r('wh'), w('wt')],
+  uniforms: [{ name: 'size', type: 'u32' }, { name: 'G', type: 'u32' }, { name: 'H', type: 'u32' }],
+  body: () => linearMain(WG, '  let k = idx / u.G; let g = idx % u.G;\n  wt[idx] = wh[g * u.H + k];'),
+};
+
+/**
+ * W_hh [G,H] packed as W_hhᵀ [H,G], once per sequence call (one dispatch), for the forward steps:
+ * thread j then reads `wt[k·G + j]`, so neighbouring threads read neighbouring addresses
+ * (W_hh as stored puts them H floats apart). Release it after the loop.
+ */
+export function packTransposed(backend: WebGPUBackend, op: string, wHh: TensorInfo, G: number, H: number): TensorInfo {
+  const wt = scratch(backend, op, [H, G]);
+  runProgram(backend, packTransposedProgram, [backend.buffer(wHh.dataId), backend.buffer(wt.dataId)], { size: G * H, G, H }, { threads: G * H, wg: WG });
+  return wt;
 }
 
 /** A kernel-private buffer as a TensorInfo (release it with `backend.release(info.dataId)`). */

@@ -6,11 +6,11 @@
 import { runProgram } from '../program.js';
 import type { Cfg } from './common.js';
 import { hiddenGradStep } from './fused-lstm.js';
-import { cloneState, MASK, previousStates, r, scratch, seqDims, stepProgram, w, weightGrad, WG } from './fused-common.js';
+import { cloneState, MASK, packTransposed, previousStates, r, scratch, seqDims, stepProgram, w, weightGrad, WG } from './fused-common.js';
 import { runReduce } from './reduce.js';
 
 const forwardStep = stepProgram('gru:fwd', 'GRUSequence step',
-  [r('xp'), r('wh'), r('bh'), MASK, w('hs'), w('y'), w('gates'), w('hlin')], `
+  [r('xp'), r('wt'), r('bh'), MASK, w('hs'), w('y'), w('gates'), w('hlin')], `
   let G = 3u * H;
   let BH = B * H;
   let cur = (t % 2u) * BH + b * H;
@@ -18,9 +18,10 @@ const forwardStep = stepProgram('gru:fwd', 'GRUSequence step',
   var hr = bh[j]; var hz = bh[H + j]; var hn = bh[2u * H + j];
   for (var k = 0u; k < H; k = k + 1u) {
     let hk = hs[cur + k];
-    hr = hr + hk * wh[j * H + k];
-    hz = hz + hk * wh[(H + j) * H + k];
-    hn = hn + hk * wh[(2u * H + j) * H + k];
+    let wr = k * G + j;
+    hr = hr + hk * wt[wr];
+    hz = hz + hk * wt[wr + H];
+    hn = hn + hk * wt[wr + 2u * H];
   }
   let rg = stable_sigmoid(xp[xr + j] + hr);
   let zg = stable_sigmoid(xp[xr + H + j] + hz);
@@ -50,10 +51,12 @@ const gruSequence: Cfg = {
     const hs = scratch(backend, op, [2, B, H]);
     const bh = B * H * 4;
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
-    const bufs = [xProj!, wHh!, bHh!, mask!, hs, y, gates, hLin].map((x) => backend.buffer(x.dataId));
+    const wt = packTransposed(backend, op, wHh!, 3 * H, H);
+    const bufs = [xProj!, wt, bHh!, mask!, hs, y, gates, hLin].map((x) => backend.buffer(x.dataId));
     for (let t = 0; t < T; t++) runProgram(backend, forwardStep, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
+    backend.release(wt.dataId);
     return [y, hN, gates, hLin];
   },
 };

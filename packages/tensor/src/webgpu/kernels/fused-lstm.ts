@@ -1,14 +1,14 @@
 /**
  * Fused LSTM sequence on WebGPU (PyTorch gate order i, f, g, o); contract in kernel-names.ts.
- * Forward: one dispatch per step computes the four gate pre-activations (xProj[t] + h·W_hhᵀ), the
- * activations and the cell/hidden update. Backward: two dispatches per step, then one matmul for dW_hh.
+ * Forward: one dispatch per step computes the four gate pre-activations (xProj[t] + h·W_hhᵀ, reading
+ * W_hhᵀ packed once per call so the reads coalesce), the activations and the cell/hidden update. Backward: two dispatches per step, then one matmul for dW_hh.
  */
 import { runProgram } from '../program.js';
 import type { Cfg } from './common.js';
-import { cloneState, MASK, r, scratch, seqDims, stepProgram, w, weightGradFromStates, WG } from './fused-common.js';
+import { cloneState, MASK, packTransposed, r, scratch, seqDims, stepProgram, w, weightGradFromStates, WG } from './fused-common.js';
 
 const forwardStep = stepProgram('lstm:fwd', 'LSTMSequence step',
-  [r('xp'), r('wh'), MASK, w('hs'), w('c'), w('y'), w('gates'), w('cells')], `
+  [r('xp'), r('wt'), MASK, w('hs'), w('c'), w('y'), w('gates'), w('cells')], `
   let G = 4u * H;
   let BH = B * H;
   let cur = (t % 2u) * BH + b * H;
@@ -16,10 +16,11 @@ const forwardStep = stepProgram('lstm:fwd', 'LSTMSequence step',
   var ai = xp[xr + j]; var af = xp[xr + H + j]; var ag = xp[xr + 2u * H + j]; var ao = xp[xr + 3u * H + j];
   for (var k = 0u; k < H; k = k + 1u) {
     let hk = hs[cur + k];
-    ai = ai + hk * wh[j * H + k];
-    af = af + hk * wh[(H + j) * H + k];
-    ag = ag + hk * wh[(2u * H + j) * H + k];
-    ao = ao + hk * wh[(3u * H + j) * H + k];
+    let wr = k * G + j;
+    ai = ai + hk * wt[wr];
+    af = af + hk * wt[wr + H];
+    ag = ag + hk * wt[wr + 2u * H];
+    ao = ao + hk * wt[wr + 3u * H];
   }
   let ig = stable_sigmoid(ai); let fg = stable_sigmoid(af); let gg = stable_tanh(ag); let og = stable_sigmoid(ao);
   gates[xr + j] = ig; gates[xr + H + j] = fg; gates[xr + 2u * H + j] = gg; gates[xr + 3u * H + j] = og;
@@ -52,12 +53,14 @@ const lstmSequence: Cfg = {
     const hs = scratch(backend, op, [2, B, H]);
     const bh = B * H * 4;
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
-    const bufs = [xProj!, wHh!, mask!, hs, cN, y, gates, cells].map((x) => backend.buffer(x.dataId));
+    const wt = packTransposed(backend, op, wHh!, 4 * H, H);
+    const bufs = [xProj!, wt, mask!, hs, cN, y, gates, cells].map((x) => backend.buffer(x.dataId));
     for (let t = 0; t < T; t++) {
       runProgram(backend, forwardStep, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
     }
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
+    backend.release(wt.dataId);
     return [y, hN, cN, gates, cells];
   },
 };

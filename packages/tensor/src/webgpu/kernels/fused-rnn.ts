@@ -5,17 +5,17 @@
 import { runProgram } from '../program.js';
 import type { Cfg } from './common.js';
 import { hiddenGradStep } from './fused-lstm.js';
-import { cloneState, MASK, r, scratch, seqDims, stepProgram, w, weightGradFromStates, WG } from './fused-common.js';
+import { cloneState, MASK, packTransposed, r, scratch, seqDims, stepProgram, w, weightGradFromStates, WG } from './fused-common.js';
 
 type Act = 'tanh' | 'relu';
 
 const forwardStep = (act: Act) => stepProgram(`rnn:fwd:${act}`, `RNNSequence step (${act})`,
-  [r('xp'), r('wh'), MASK, w('hs'), w('y')], `
+  [r('xp'), r('wt'), MASK, w('hs'), w('y')], `
   let BH = B * H;
   let cur = (t % 2u) * BH + b * H;
   let yr = (t * B + b) * H + j;
   var a = xp[yr];
-  for (var k = 0u; k < H; k = k + 1u) { a = a + hs[cur + k] * wh[j * H + k]; }
+  for (var k = 0u; k < H; k = k + 1u) { a = a + hs[cur + k] * wt[k * H + j]; }
   var h = hs[cur + j];
   if (step_on(t, b)) {
     h = ${act === 'tanh' ? 'stable_tanh(a)' : 'select(select(0.0, a, a > 0.0), a, is_nan(a))'};
@@ -48,10 +48,12 @@ const rnnSequence: Cfg = {
     const bh = B * H * 4;
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
     const prog = forwardStep(actOf(attrs));
-    const bufs = [xProj!, wHh!, mask!, hs, y].map((x) => backend.buffer(x.dataId));
+    const wt = packTransposed(backend, op, wHh!, H, H);
+    const bufs = [xProj!, wt, mask!, hs, y].map((x) => backend.buffer(x.dataId));
     for (let t = 0; t < T; t++) runProgram(backend, prog, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
+    backend.release(wt.dataId);
     return [y, hN];
   },
 };
