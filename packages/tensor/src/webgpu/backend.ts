@@ -58,6 +58,8 @@ export class WebGPUBackend implements Backend {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
+  /** Dispatches still to record without an automatic submit (see `encodeTogether`). */
+  private held = 0;
   private readonly free = new Map<string, GPUBuffer[]>();
   /** Buffers released while commands using them are not yet submitted: pooled on the next submit. */
   private pendingFree: Array<[string, GPUBuffer]> = [];
@@ -276,7 +278,23 @@ export class WebGPUBackend implements Backend {
   dispatched(boundBytes = 0): void {
     this.stats.dispatches++;
     this.stats.boundBytes += boundBytes;
-    if (++this.queued >= this.batchSize) this.submit();
+    this.queued++;
+    if (this.held > 0) {
+      this.held--;
+      return;
+    }
+    if (this.queued >= this.batchSize) this.submit();
+  }
+
+  /**
+   * Keeps the next `count` dispatches (a recurrent kernel's whole time loop) in one command buffer:
+   * what is queued is submitted first when the loop would not fit in the current batch, and no
+   * automatic submit cuts the loop (capped at 8,192 dispatches).
+   */
+  encodeTogether(count: number): void {
+    const n = Math.min(count, 8192);
+    if (this.queued > 0 && this.queued + n > this.batchSize) this.submit();
+    this.held = n;
   }
 
   /** Records a buffer-to-buffer copy (closes the open compute pass). */
@@ -315,6 +333,7 @@ export class WebGPUBackend implements Backend {
       this.stats.submits++;
     }
     this.queued = 0;
+    this.held = 0;
     for (const [key, buf] of this.pendingFree) {
       if (key.startsWith('u')) {
         let list = this.free.get(key);

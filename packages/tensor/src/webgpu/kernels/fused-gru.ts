@@ -53,6 +53,7 @@ const gruSequence: Cfg = {
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
     const wt = packTransposed(backend, op, wHh!, 3 * H, H);
     const bufs = [xProj!, wt, bHh!, mask!, hs, y, gates, hLin].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(T);
     for (let t = 0; t < T; t++) runProgram(backend, forwardStep, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
@@ -98,6 +99,7 @@ const gruSequenceGrad: Cfg = {
     const prev = T > 0 ? previousStates(backend, op, y!, h0!, d) : scratch(backend, op, [0, B, H]);
     const gateBufs = [dy!, mask!, gates!, hLin!, prev, dh, dx, dhh].map((x) => backend.buffer(x.dataId));
     const hiddenBufs = [dhh, wHh!, mask!, dh, gates!, dy!].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(2 * T);
     for (let t = T - 1; t >= 0; t--) {
       const u = { size: B * H, B, H, t };
       runProgram(backend, backwardGates, gateBufs, u, { threads: B * H, wg: WG });

@@ -55,6 +55,7 @@ const lstmSequence: Cfg = {
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
     const wt = packTransposed(backend, op, wHh!, 4 * H, H);
     const bufs = [xProj!, wt, mask!, hs, cN, y, gates, cells].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(T);
     for (let t = 0; t < T; t++) {
       runProgram(backend, forwardStep, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
     }
@@ -112,6 +113,7 @@ const lstmSequenceGrad: Cfg = {
     const dc = cloneState(backend, op, dcN!);
     const gateBufs = [dy!, mask!, gates!, cells!, c0!, dh, dc, dx].map((x) => backend.buffer(x.dataId));
     const hiddenBufs = [dx, wHh!, mask!, dh].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(2 * T);
     for (let t = T - 1; t >= 0; t--) {
       const u = { size: B * H, B, H, t };
       runProgram(backend, backwardGates, gateBufs, u, { threads: B * H, wg: WG });

@@ -50,6 +50,7 @@ const rnnSequence: Cfg = {
     const prog = forwardStep(actOf(attrs));
     const wt = packTransposed(backend, op, wHh!, H, H);
     const bufs = [xProj!, wt, mask!, hs, y].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(T);
     for (let t = 0; t < T; t++) runProgram(backend, prog, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
@@ -70,6 +71,7 @@ const rnnSequenceGrad: Cfg = {
     const gates = backwardGates(actOf(attrs));
     const gateBufs = [dy!, mask!, y!, dh, dx].map((x) => backend.buffer(x.dataId));
     const hiddenBufs = [dx, wHh!, mask!, dh].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(2 * T);
     for (let t = T - 1; t >= 0; t--) {
       const u = { size: B * H, B, H, t };
       runProgram(backend, gates, gateBufs, u, { threads: B * H, wg: WG });
