@@ -1,6 +1,6 @@
 /** The prediction server on a real exported SentimentRNN: 200 paths and every 4xx path, over real HTTP. */
 import { SentimentRNN } from '@recur/recurrent';
-import { memory, tensor } from '@recur/tensor';
+import { dispose, memory, tensor } from '@recur/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSentimentModel, readTokenizerSettings, decodeModel, TextIdEncoder } from '../src/index.js';
 import { createPredictionServer, type PredictionServer } from '../src/node/index.js';
@@ -8,12 +8,14 @@ import { REVIEWS, smallVocab } from './helpers.js';
 
 let srv: PredictionServer;
 let expected: number[];
+let model: SentimentRNN;
+let bytes: Uint8Array;
 const before = memory().tensors;
 
 beforeAll(async () => {
   const vocab = smallVocab();
-  const model = new SentimentRNN({ vocabSize: vocab.length, embeddingDim: 6, hiddenDim: 5, padIdx: 1, seed: 11 }).eval();
-  const { bytes } = await exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab, padIndex: 1, unkIndex: 0 });
+  model = new SentimentRNN({ vocabSize: vocab.length, embeddingDim: 6, hiddenDim: 5, padIdx: 1, seed: 11 }).eval();
+  ({ bytes } = await exportSentimentModel(model, { tokenizer: 'basic_english', lowercase: true, vocab, padIndex: 1, unkIndex: 0 }));
   // Recur's own probabilities for the reviews, one at a time (no padding at all), to compare with the batched server.
   const enc = new TextIdEncoder(readTokenizerSettings(decodeModel(bytes)));
   expected = [];
@@ -25,12 +27,12 @@ beforeAll(async () => {
     ids.dispose();
     logit.dispose();
   }
-  model.dispose();
   srv = await createPredictionServer({ modelBytes: bytes, port: 0, host: '127.0.0.1', maxBatch: 4, maxBodyBytes: 2048 });
 });
 
 afterAll(async () => {
   await srv?.close();
+  model?.dispose();
   expect(memory().tensors).toBe(before);
 });
 
@@ -40,7 +42,23 @@ describe('createPredictionServer', () => {
   it('GET /health reports the provider and limits', async () => {
     const res = await fetch(`${srv.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', provider: 'cpu', tokenizer: 'basic_english', vocabSize: smallVocab().length, maxBatch: 4, maxBodyBytes: 2048 });
+    expect(await res.json()).toMatchObject({ status: 'ok', provider: 'cpu', tokenizer: 'basic_english', vocabSize: smallVocab().length, maxBatch: 4, maxBodyBytes: 2048, maxTokensPerText: null });
+  });
+
+  it('keeps every token of a long text (no default cap), as Recur does', async () => {
+    // Over 600 tokens (within the 2 KiB body limit) whose words come last: a 512-token cap would drop them.
+    const long = `${'. '.repeat(600)}${REVIEWS[0]}`;
+    const enc = new TextIdEncoder(readTokenizerSettings(decodeModel(bytes)));
+    const b = enc.encode([long]);
+    expect(b.dims[0]).toBeGreaterThan(512);
+    const ids = tensor(b.ids, b.dims, 'int32');
+    const logit = model.forward(ids, b.lengths);
+    const want = 1 / (1 + Math.exp(-(await logit.data())[0]!));
+    dispose([ids, logit]);
+    const res = await post('/predict', JSON.stringify({ texts: [long] }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { probabilities: number[][] };
+    expect(Math.abs(body.probabilities[0]![0]! - want)).toBeLessThan(1e-5);
   });
 
   it('POST /predict returns batched probabilities equal to Recur one text at a time', async () => {

@@ -143,6 +143,9 @@ describe('bad input is refused with what and where', () => {
     expect(() => bf.forward(x2)).toThrow('GRU.forward: input [4,3] should be 3-D [batch, seq_len, input_size]');
     expect(() => m.forward(x5)).toThrow('LSTM.forward: input [4,2,5] has 5 features, expected input_size=3');
     expect(() => m.forward(x64)).toThrow('LSTM.forward: input is float64, the parameters are float32');
+    const empty = tensor(new Float32Array(0), [4, 0, 3]);
+    expect(() => m.forward(empty)).toThrow('LSTM.forward: input [4,0,3] holds no sequences (batch 0); pass at least one');
+    empty.dispose();
     expect(() => m.forward(x, { lengths: [4, 5] })).toThrow('LSTM.forward: lengths[1] = 5 must be an integer in [1, 4] (the sequence has 4 steps)');
     expect(() => m.forward(x, { lengths: [0, 2] })).toThrow('lengths[0] = 0 must be an integer in [1, 4]');
     expect(() => m.forward(x, { lengths: [1.5, 2] })).toThrow('lengths[0] = 1.5');

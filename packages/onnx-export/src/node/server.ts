@@ -2,7 +2,7 @@
  * `createPredictionServer`: a small HTTP service around an exported classifier. It reads the
  * tokenizer settings and vocabulary from the .onnx metadata, so the file is all it needs.
  *
- *   GET  /health   → 200 { status: 'ok', provider, classes, vocabSize, maxBatch, maxBodyBytes }
+ *   GET  /health   → 200 { status: 'ok', provider, classes, vocabSize, maxBatch, maxBodyBytes, maxTokensPerText }
  *   POST /predict  { "texts": ["…", …] } → 200 { probabilities: number[][], labels: string[], classes }
  *
  * Errors are JSON `{ error: { status, message } }`: 400 bad JSON / missing, non-string or empty
@@ -26,7 +26,10 @@ export interface PredictionServerOptions {
   maxBodyBytes?: number;
   /** Most texts per request (default 64). */
   maxBatch?: number;
-  /** Tokens kept per text when the model's metadata sets no max length (default 512). */
+  /**
+   * Tokens kept per text when the model's metadata sets no max length (default: every token, as in
+   * training and Recur's own predict; `/health` reports the cap applied as `maxTokensPerText`).
+   */
   maxTokens?: number;
   /** Default 8080; 0 picks a free port. */
   port?: number;
@@ -107,7 +110,9 @@ export async function createPredictionServer(opts: PredictionServerOptions): Pro
   const bytes = opts.modelBytes ?? (opts.modelPath ? new Uint8Array(await readFile(opts.modelPath)) : undefined);
   if (!bytes) throw new Error('createPredictionServer: pass modelPath or modelBytes');
   const settings = readTokenizerSettings(decodeModel(bytes));
-  const encoder = new TextIdEncoder({ ...settings, maxLength: settings.maxLength ?? opts.maxTokens ?? 512 });
+  // The file's own cap (the run's --max-length) wins; no silent default cap of our own.
+  const cap = settings.maxLength ?? opts.maxTokens;
+  const encoder = new TextIdEncoder({ ...settings, maxLength: cap });
   const maxBodyBytes = opts.maxBodyBytes ?? 1 << 20, maxBatch = opts.maxBatch ?? 64;
   const handle = await createSession(bytes, { provider: opts.provider ?? 'cpu' });
   const { session } = handle;
@@ -139,7 +144,7 @@ export async function createPredictionServer(opts: PredictionServerOptions): Pro
     const handle405 = (allow: string) => send(res, 405, { error: { status: 405, message: `${req.method} is not allowed on ${path}; use ${allow}` } }, { allow });
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return handle405('GET');
-      return send(res, 200, { status: 'ok', provider: handle.provider, vocabSize: settings.vocab.length, tokenizer: settings.tokenizer, maxBatch, maxBodyBytes });
+      return send(res, 200, { status: 'ok', provider: handle.provider, vocabSize: settings.vocab.length, tokenizer: settings.tokenizer, maxBatch, maxBodyBytes, maxTokensPerText: cap ?? null });
     }
     if (path !== '/predict') return send(res, 404, { error: { status: 404, message: `no route ${path}; use POST /predict or GET /health` } });
     if (req.method !== 'POST') return handle405('POST');

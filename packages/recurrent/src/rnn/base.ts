@@ -138,6 +138,7 @@ export abstract class RecurrentBase extends Module {
     if (input.dtype !== wantDtype) throw new Error(`${name}: input is ${input.dtype}, the parameters are ${wantDtype}`);
     const [T, B] = this.batchFirst ? [input.shape[1]!, input.shape[0]!] : [input.shape[0]!, input.shape[1]!];
     if (T < 1) throw new Error(`${name}: input ${formatShape(input.shape)} has no time steps`);
+    if (B < 1) throw new Error(`${name}: input ${formatShape(input.shape)} holds no sequences (batch 0); pass at least one`);
     const lengths = opts.lengths === undefined ? undefined : checkLengths(name, opts.lengths, T, B);
     for (const [k, s] of [['h0', opts.h0], ['c0', opts.c0]] as const) {
       if (s && s.shape.join() !== `${L * D},${B},${H}`) {
