@@ -4,7 +4,7 @@ import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { forwardChunks, packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
@@ -12,42 +12,20 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
   const G = 3 * H, BH = B * H;
   const [xProj, wHh, bHh, h0, maskV] = valuesOf(backend, inputs);
-  const Tc = stepsPerChunk(T, B, B * G + 2 * BH + B);
   const mark = rt.mark();
   try {
     const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
     const bias = rt.put(bHh!), h = rt.put(h0!), hh = rt.alloc(B * G);
-    // Per-chunk blocks: input preactivations (turned into the activated gates), y, hLin, mask.
-    const x = rt.alloc(Tc * B * G), y = rt.alloc(Tc * BH), hLin = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
-    const chunked = Tc < T;
-    const out = chunked ? { y: jsOutput(T * BH), x: jsOutput(keepState ? T * B * G : 0), hLin: jsOutput(keepState ? T * BH : 0) } : null;
-    for (let t0 = 0; t0 < T; t0 += Tc) {
-      const n = Math.min(Tc, T - t0);
-      copyIn(rt, x, xProj!, t0 * B * G, n * B * G);
-      maskIn(rt, mask, maskV!, t0 * B, n * B);
-      for (let i = 0; i < n; i++) {
-        const xt = x + i * B * G * 4, yt = y + i * BH * 4, lt = hLin + i * BH * 4, mt = mask + i * B * 4;
-        parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
-        splitRows(rt, B, BH, (r0, r1, run) => {
-          const oG = r0 * G * 4, oH = r0 * H * 4;
-          run('gruForward', xt + oG, hh + oG, bias, h + oH, yt + oH, lt + oH, mt + r0 * 4, r1 - r0, H);
-        });
-      }
-      if (!out) continue;
-      copyOut(rt, y, out.y, t0 * BH, n * BH);
-      if (keepState) {
-        copyOut(rt, x, out.x, t0 * B * G, n * B * G);
-        copyOut(rt, hLin, out.hLin, t0 * BH, n * BH);
-      }
-    }
-    const o = (p: number, n: number, shape: number[]) => backend.out(rt.output(p, n), shape, 'float32');
-    const none = () => backend.out(new Float32Array(0), [0], 'float32');
-    if (out) {
-      const f = (v: Float32Array, shape: number[]) => (keepState ? backend.out(v, shape, 'float32') : none());
-      return [backend.out(out.y, [T, B, H], 'float32'), o(h, BH, [B, H]), f(out.x, [T, B, G]), f(out.hLin, [T, B, H])];
-    }
-    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : none());
-    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), state(x, T * B * G, [T, B, G]), state(hLin, T * BH, [T, B, H])];
+    // Gate rows: the input preactivations, turned into the activated gates; aux: hLin.
+    const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true };
+    const r = forwardChunks(rt, backend, spec, (_i, p) => {
+      parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
+      splitRows(rt, B, BH, (r0, r1, run) => {
+        const oG = r0 * G * 4, oH = r0 * H * 4;
+        run('gruForward', p.g + oG, hh + oG, bias, h + oH, p.y + oH, p.aux + oH, p.mask + r0 * 4, r1 - r0, H);
+      });
+    });
+    return [r.y, backend.out(rt.output(h, BH), [B, H], 'float32'), r.gates!, r.aux!];
   } finally {
     rt.release(mark);
   }

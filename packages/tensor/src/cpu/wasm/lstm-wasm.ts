@@ -12,7 +12,7 @@ import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { forwardChunks, packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, c0, mask → out: y, hN, cN, gates, cells. */
@@ -20,42 +20,20 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
   const G = 4 * H, BH = B * H;
   const [xProj, wHh, h0, c0, maskV] = valuesOf(backend, inputs);
-  const Tc = stepsPerChunk(T, B, B * G + 2 * BH + B);
   const mark = rt.mark();
   try {
     const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
     const h = rt.put(h0!), c = rt.put(c0!);
-    // Per-chunk blocks: preactivations (turned into the activated gates step by step), y, cells, mask.
-    const g = rt.alloc(Tc * B * G), y = rt.alloc(Tc * BH), cells = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
-    const chunked = Tc < T;
-    const out = chunked ? { y: jsOutput(T * BH), g: jsOutput(keepState ? T * B * G : 0), cells: jsOutput(keepState ? T * BH : 0) } : null;
-    for (let t0 = 0; t0 < T; t0 += Tc) {
-      const n = Math.min(Tc, T - t0);
-      copyIn(rt, g, xProj!, t0 * B * G, n * B * G);
-      maskIn(rt, mask, maskV!, t0 * B, n * B);
-      for (let i = 0; i < n; i++) {
-        const gt = g + i * B * G * 4, yt = y + i * BH * 4, ct = cells + i * BH * 4, mt = mask + i * B * 4;
-        parallelGemm(rt, B, G, H, h, H, pw, gt, G, true); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
-        splitRows(rt, B, BH, (r0, r1, x) => {
-          const oG = r0 * G * 4, oH = r0 * H * 4;
-          x('lstmForward', gt + oG, c + oH, h + oH, yt + oH, ct + oH, mt + r0 * 4, r1 - r0, H);
-        });
-      }
-      if (!out) continue;
-      copyOut(rt, y, out.y, t0 * BH, n * BH);
-      if (keepState) {
-        copyOut(rt, g, out.g, t0 * B * G, n * B * G);
-        copyOut(rt, cells, out.cells, t0 * BH, n * BH);
-      }
-    }
-    const o = (p: number, n: number, shape: number[]) => backend.out(rt.output(p, n), shape, 'float32');
-    const none = () => backend.out(new Float32Array(0), [0], 'float32');
-    if (out) {
-      const f = (v: Float32Array, shape: number[]) => (keepState ? backend.out(v, shape, 'float32') : none());
-      return [backend.out(out.y, [T, B, H], 'float32'), o(h, BH, [B, H]), o(c, BH, [B, H]), f(out.g, [T, B, G]), f(out.cells, [T, B, H])];
-    }
-    const state = (p: number, n: number, shape: number[]) => (keepState ? o(p, n, shape) : none());
-    return [o(y, T * BH, [T, B, H]), o(h, BH, [B, H]), o(c, BH, [B, H]), state(g, T * B * G, [T, B, G]), state(cells, T * BH, [T, B, H])];
+    const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true };
+    const r = forwardChunks(rt, backend, spec, (_i, p) => {
+      parallelGemm(rt, B, G, H, h, H, pw, p.g, G, true); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
+      splitRows(rt, B, BH, (r0, r1, x) => {
+        const oG = r0 * G * 4, oH = r0 * H * 4;
+        x('lstmForward', p.g + oG, c + oH, h + oH, p.y + oH, p.aux + oH, p.mask + r0 * 4, r1 - r0, H);
+      });
+    });
+    const o = (p: number) => backend.out(rt.output(p, BH), [B, H], 'float32');
+    return [r.y, o(h), o(c), r.gates!, r.aux!];
   } finally {
     rt.release(mark);
   }

@@ -5,7 +5,7 @@ import { seqDims, valuesOf } from '../fused/common.js';
 import type { Nonlinearity } from '../fused/rnn-js.js';
 import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { forwardChunks, packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, mask → out: y, hN. */
@@ -13,28 +13,19 @@ export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
   const BH = B * H;
   const [xProj, wHh, h0, maskV] = valuesOf(backend, inputs);
-  const Tc = stepsPerChunk(T, B, 2 * BH + B);
   const mark = rt.mark();
   try {
     const pw = packTransposed(rt, inputs[1]!, wHh!, H, H), h = rt.put(h0!);
-    const pre = rt.alloc(Tc * BH), y = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
-    const yOut = Tc < T ? jsOutput(T * BH) : null;
-    for (let t0 = 0; t0 < T; t0 += Tc) {
-      const n = Math.min(Tc, T - t0);
-      copyIn(rt, pre, xProj!, t0 * BH, n * BH);
-      maskIn(rt, mask, maskV!, t0 * B, n * B);
-      for (let i = 0; i < n; i++) {
-        const p = pre + i * BH * 4, yt = y + i * BH * 4, mt = mask + i * B * 4;
-        parallelGemm(rt, B, H, H, h, H, pw, p, H, true);
-        splitRows(rt, B, BH, (r0, r1, x) => {
-          const o = r0 * H * 4;
-          x('rnnForward', p + o, h + o, yt + o, mt + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
-        });
-      }
-      if (yOut) copyOut(rt, y, yOut, t0 * BH, n * BH);
-    }
-    const yT = yOut ? backend.out(yOut, [T, B, H], 'float32') : backend.out(rt.output(y, T * BH), [T, B, H], 'float32');
-    return [yT, backend.out(rt.output(h, BH), [B, H], 'float32')];
+    // Gate rows: the preactivations (scratch, not an output).
+    const spec = { T, B, H, gw: H, xProj: xProj!, mask: maskV!, keepState: false, gatesOut: false, aux: false };
+    const r = forwardChunks(rt, backend, spec, (_i, p) => {
+      parallelGemm(rt, B, H, H, h, H, pw, p.g, H, true);
+      splitRows(rt, B, BH, (r0, r1, x) => {
+        const o = r0 * H * 4;
+        x('rnnForward', p.g + o, h + o, p.y + o, p.mask + r0 * 4, r1 - r0, H, act === 'relu' ? 1 : 0);
+      });
+    });
+    return [r.y, backend.out(rt.output(h, BH), [B, H], 'float32')];
   } finally {
     rt.release(mark);
   }

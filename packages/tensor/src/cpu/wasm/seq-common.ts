@@ -1,9 +1,10 @@
 /** Arena helpers shared by the WebAssembly fused recurrent kernels. */
 import type { TensorInfo } from '../../backend.js';
+import type { CpuBackend } from '../cpu-backend.js';
 import type { TypedArray } from '../../dtype.js';
 import { packedOperand } from './packed-cache.js';
 import type { WasmRuntime } from './runtime.js';
-import { copyIn } from './chunks.js';
+import { copyIn, copyOut, jsOutput, maskIn, stepsPerChunk } from './chunks.js';
 import { parallelGemm } from './threads.js';
 
 /** Copies the mask [T,B] into the arena as float 0/1. */
@@ -88,4 +89,66 @@ export function weightGradChunked(
   } finally {
     rt.release(mark);
   }
+}
+
+/** Arena pointers of one time step of a chunked fused forward. */
+export interface StepPointers {
+  /** Gate rows [B, gw]: the step's preactivations, turned into its activated gates in place. */
+  g: number;
+  /** y_t [B, H]. */
+  y: number;
+  /** A second [B, H] output per step (LSTM cells, GRU hLin), or 0. */
+  aux: number;
+  /** The step's mask [B] as float 0/1. */
+  mask: number;
+}
+
+export interface ForwardChunksSpec {
+  T: number;
+  B: number;
+  H: number;
+  /** Gate floats per batch row (4H, 3H, or H for the Elman RNN). */
+  gw: number;
+  xProj: TypedArray;
+  mask: TypedArray;
+  /** The gates (and aux) become outputs; else only y. */
+  keepState: boolean;
+  /** Whether the gates are an output at all (false for the Elman RNN, whose preactivations are scratch). */
+  gatesOut: boolean;
+  aux: boolean;
+}
+
+/**
+ * The time loop of a fused forward, in chunks when the sequence is past the kernel-memory budget
+ * (chunks.ts): each chunk's preactivations and mask are copied in, `step(i, p)` runs for its steps
+ * (the caller's recurrent state carried in place), and past one chunk y, the gates and aux are
+ * copied out to JS memory. Returns y, gates and aux as tensors (empty when not kept; gates/aux
+ * null when not outputs). Call inside the kernel's mark/release.
+ */
+export function forwardChunks(
+  rt: WasmRuntime, backend: CpuBackend, s: ForwardChunksSpec, step: (i: number, p: StepPointers) => void,
+): { y: TensorInfo; gates: TensorInfo | null; aux: TensorInfo | null } {
+  const { T, B, H, gw } = s, BH = B * H, BG = B * gw;
+  const Tc = stepsPerChunk(T, B, BG + (s.aux ? 2 : 1) * BH + B);
+  const g = rt.alloc(Tc * BG), y = rt.alloc(Tc * BH), aux = s.aux ? rt.alloc(Tc * BH) : 0, mask = rt.alloc(Tc * B);
+  const keepG = s.gatesOut && s.keepState, keepA = s.aux && s.keepState;
+  const out = Tc < T ? { y: jsOutput(T * BH), g: jsOutput(keepG ? T * BG : 0), aux: jsOutput(keepA ? T * BH : 0) } : null;
+  for (let t0 = 0; t0 < T; t0 += Tc) {
+    const n = Math.min(Tc, T - t0);
+    copyIn(rt, g, s.xProj, t0 * BG, n * BG);
+    maskIn(rt, mask, s.mask, t0 * B, n * B);
+    for (let i = 0; i < n; i++) step(i, { g: g + i * BG * 4, y: y + i * BH * 4, aux: aux && aux + i * BH * 4, mask: mask + i * B * 4 });
+    if (!out) continue;
+    copyOut(rt, y, out.y, t0 * BH, n * BH);
+    if (keepG) copyOut(rt, g, out.g, t0 * BG, n * BG);
+    if (keepA) copyOut(rt, aux, out.aux, t0 * BH, n * BH);
+  }
+  const none = () => backend.out(new Float32Array(0), [0], 'float32');
+  const kept = (keep: boolean, js: Float32Array | undefined, p: number, n: number, shape: number[]) =>
+    (!keep ? none() : backend.out(js ?? rt.output(p, n), shape, 'float32'));
+  return {
+    y: backend.out(out ? out.y : rt.output(y, T * BH), [T, B, H], 'float32'),
+    gates: s.gatesOut ? kept(keepG, out?.g, g, T * BG, [T, B, gw]) : null,
+    aux: s.aux ? kept(keepA, out?.aux, aux, T * BH, [T, B, H]) : null,
+  };
 }
