@@ -42,7 +42,7 @@ describe('createPredictionServer', () => {
   it('GET /health reports the provider and limits', async () => {
     const res = await fetch(`${srv.url}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', provider: 'cpu', tokenizer: 'basic_english', vocabSize: smallVocab().length, maxBatch: 4, maxBodyBytes: 2048, maxTokensPerText: null });
+    expect(await res.json()).toMatchObject({ status: 'ok', provider: 'cpu', tokenizer: 'basic_english', vocabSize: smallVocab().length, maxBatch: 4, maxBodyBytes: 2048, limits: { maxTokensPerText: null } });
   });
 
   it('keeps every token of a long text (no default cap), as Recur does', async () => {

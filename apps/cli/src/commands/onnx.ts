@@ -6,7 +6,6 @@ import { loadEvalSet } from '../data/load.js';
 import { CliError, oneLine, usageError } from '../errors.js';
 import type { Command } from '../main.js';
 import { loadRunModel } from '../run-dir.js';
-import { DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, healthBody, NO_TOKEN_CAP, serveHealthWithLimits } from './serve-limits.js';
 
 const PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -110,10 +109,8 @@ async function serve(argv: string[]): Promise<number> {
   if (!existsSync(file)) throw new CliError(`ONNX file not found: ${file}`);
   const port = numberOption('serve', v, 'port', { int: true, min: 0, max: 65535 }) ?? 8080;
   const { createPredictionServer } = await import('@recur/onnx-export/node');
-  const limits = { maxBatch: DEFAULT_MAX_BATCH, maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
-  const srv = await wrap('serve', () => createPredictionServer({ modelPath: resolve(file), port, host: typeof v.host === 'string' ? v.host : '127.0.0.1', provider: provider('serve', v), maxTokens: NO_TOKEN_CAP, ...limits }));
-  const maxTokensPerText = srv.settings.maxLength ?? null;
-  serveHealthWithLimits(srv.server, healthBody({ provider: srv.provider, vocabSize: srv.settings.vocab.length, tokenizer: srv.settings.tokenizer }, { maxTokensPerText, ...limits }));
+  // The server applies the file's own token cap (the run's --max-length) and states every limit in /health.
+  const srv = await wrap('serve', () => createPredictionServer({ modelPath: resolve(file), port, host: typeof v.host === 'string' ? v.host : '127.0.0.1', provider: provider('serve', v) }));
   if (srv.fallbackNote) process.stdout.write(`note: ${srv.fallbackNote}\n`);
   process.stdout.write(`serving ${file} at ${srv.url} (POST /predict {"texts": [...]}, GET /health); Ctrl-C to stop\n`);
   const sig = await new Promise<NodeJS.Signals>((done) => {

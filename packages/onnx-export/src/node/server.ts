@@ -2,7 +2,8 @@
  * `createPredictionServer`: a small HTTP service around an exported classifier. It reads the
  * tokenizer settings and vocabulary from the .onnx metadata, so the file is all it needs.
  *
- *   GET  /health   → 200 { status: 'ok', provider, classes, vocabSize, maxBatch, maxBodyBytes, maxTokensPerText }
+ *   GET  /health   → 200 { status: 'ok', provider, vocabSize, tokenizer, maxBatch, maxBodyBytes, limits }
+ *                    (limits: every rule applied to an input — token cap, unknown words, empty texts, sizes)
  *   POST /predict  { "texts": ["…", …] } → 200 { probabilities: number[][], labels: string[], classes }
  *
  * Errors are JSON `{ error: { status, message } }`: 400 bad JSON / missing, non-string or empty
@@ -114,6 +115,14 @@ export async function createPredictionServer(opts: PredictionServerOptions): Pro
   const cap = settings.maxLength ?? opts.maxTokens;
   const encoder = new TextIdEncoder({ ...settings, maxLength: cap });
   const maxBodyBytes = opts.maxBodyBytes ?? 1 << 20, maxBatch = opts.maxBatch ?? 64;
+  const limits = {
+    maxTokensPerText: cap ?? null,
+    truncation: cap === undefined ? 'none: every token is used, as in training and predict' : `first ${cap} tokens, as in training and predict`,
+    unknownWords: settings.vocab[settings.unkIndex] ?? '<unk>',
+    emptyTexts: 'rejected (400)',
+    maxBatch,
+    maxBodyBytes,
+  };
   const handle = await createSession(bytes, { provider: opts.provider ?? 'cpu' });
   const { session } = handle;
   for (const n of [CLASSIFIER_IO.ids, CLASSIFIER_IO.lengths]) {
@@ -144,7 +153,7 @@ export async function createPredictionServer(opts: PredictionServerOptions): Pro
     const handle405 = (allow: string) => send(res, 405, { error: { status: 405, message: `${req.method} is not allowed on ${path}; use ${allow}` } }, { allow });
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return handle405('GET');
-      return send(res, 200, { status: 'ok', provider: handle.provider, vocabSize: settings.vocab.length, tokenizer: settings.tokenizer, maxBatch, maxBodyBytes, maxTokensPerText: cap ?? null });
+      return send(res, 200, { status: 'ok', provider: handle.provider, vocabSize: settings.vocab.length, tokenizer: settings.tokenizer, maxBatch, maxBodyBytes, limits });
     }
     if (path !== '/predict') return send(res, 404, { error: { status: 404, message: `no route ${path}; use POST /predict or GET /health` } });
     if (req.method !== 'POST') return handle405('POST');
