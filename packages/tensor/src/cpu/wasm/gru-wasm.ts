@@ -2,9 +2,9 @@
 import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
-import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
+import { copyIn, copyOut, jsOutput, maskIn, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { forwardChunks, packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { forwardChunks, packPlain, putStateGradients, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
@@ -86,10 +86,7 @@ function gruBackwardChunked(rt: WasmRuntime, backend: CpuBackend, inputs: readon
   const mark = rt.mark();
   try {
     const wp = rt.ref(wHh!);
-    const dh = rt.put(dhN!);
-    const scale = Math.max(maxAbsJs(dy!), rt.x.maxAbs(dh, BH));
-    rt.x.setFlushBelow((scale * 2 ** -64) / Math.max(1, rt.x.maxAbs(wp, wHh!.length)));
-    rt.x.flushDenormals(dh, BH);
+    const [dh] = putStateGradients(rt, wp, wHh!.length, dy!, dhN!) as [number];
     const pw = packPlain(rt, wp, G, H), direct = rt.alloc(BH), tmp = rt.alloc(BH);
     const gates = rt.alloc(Tc * B * G), dx = rt.alloc(Tc * B * G), dhh = rt.alloc(Tc * B * G);
     const hLin = rt.alloc(Tc * BH), hs = rt.alloc(Tc * BH), dyC = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);

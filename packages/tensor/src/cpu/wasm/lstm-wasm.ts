@@ -10,9 +10,9 @@
 import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
-import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
+import { copyIn, copyOut, jsOutput, maskIn, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { forwardChunks, packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { forwardChunks, packPlain, putStateGradients, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, c0, mask → out: y, hN, cN, gates, cells. */
@@ -95,11 +95,7 @@ function lstmBackwardChunked(rt: WasmRuntime, backend: CpuBackend, inputs: reado
   const mark = rt.mark();
   try {
     const wp = rt.ref(wHh!);
-    const dh = rt.put(dhN!), dc = rt.put(dcN!);
-    const scale = Math.max(maxAbsJs(dy!), rt.x.maxAbs(dh, BH), rt.x.maxAbs(dc, BH));
-    rt.x.setFlushBelow((scale * 2 ** -64) / Math.max(1, rt.x.maxAbs(wp, wHh!.length)));
-    rt.x.flushDenormals(dh, BH);
-    rt.x.flushDenormals(dc, BH);
+    const [dh, dc] = putStateGradients(rt, wp, wHh!.length, dy!, dhN!, dcN!) as [number, number];
     const pw = packPlain(rt, wp, G, H), tmp = rt.alloc(BH);
     const gates = rt.alloc(Tc * B * G), dx = rt.alloc(Tc * B * G), cs = rt.alloc((Tc + 1) * BH);
     const dyC = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);

@@ -3,9 +3,9 @@ import type { TensorInfo } from '../../backend.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import type { Nonlinearity } from '../fused/rnn-js.js';
-import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
+import { copyIn, copyOut, jsOutput, maskIn, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { forwardChunks, packPlain, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { forwardChunks, packPlain, putStateGradients, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
 import { parallelGemm, splitRows } from './threads.js';
 
 /** in: xProj, wHh, h0, mask → out: y, hN. */
@@ -67,10 +67,7 @@ export function rnnBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
       ];
     }
     // Time chunks, last first (see lstm-wasm.ts lstmBackwardChunked).
-    const dh = rt.put(dhN!);
-    const scale = Math.max(maxAbsJs(dy!), rt.x.maxAbs(dh, BH));
-    rt.x.setFlushBelow((scale * 2 ** -64) / Math.max(1, rt.x.maxAbs(wp, wHh!.length)));
-    rt.x.flushDenormals(dh, BH);
+    const [dh] = putStateGradients(rt, wp, wHh!.length, dy!, dhN!) as [number];
     const ys = rt.alloc(Tc * BH), dyC = rt.alloc(Tc * BH), dx = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
     const dxOut = jsOutput(T * BH);
     const step = backStep(rt, B, H, pw, dh, tmp, act);

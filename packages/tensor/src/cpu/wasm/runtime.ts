@@ -188,10 +188,18 @@ export class WasmRuntime {
     const ps = srcs.map((s) => this.put(s));
     let scale = 0;
     ps.forEach((p, i) => { scale = Math.max(scale, this.x.maxAbs(p, srcs[i]!.length)); });
-    const wScale = Math.max(1, this.x.maxAbs(w, wLength));
-    this.x.setFlushBelow((scale * 2 ** -64) / wScale); // NaN, 0 or subnormal → the smallest normal float
+    this.setGradientScale(w, wLength, scale);
     ps.forEach((p, i) => this.x.flushDenormals(p, srcs[i]!.length));
     return ps;
+  }
+
+  /**
+   * The flush threshold of `putGradients` for incoming gradients whose largest magnitude is `scale`
+   * (chunked kernels measure it over gradients that never enter the memory whole).
+   */
+  setGradientScale(w: number, wLength: number, scale: number): void {
+    const wScale = Math.max(1, this.x.maxAbs(w, wLength));
+    this.x.setFlushBelow((scale * 2 ** -64) / wScale); // NaN, 0 or subnormal → the smallest normal float
   }
 
   /** Back to flushing subnormals only (FTZ/DAZ), the threshold outside backward kernels. */

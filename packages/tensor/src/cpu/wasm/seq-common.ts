@@ -4,7 +4,7 @@ import type { CpuBackend } from '../cpu-backend.js';
 import type { TypedArray } from '../../dtype.js';
 import { packedOperand } from './packed-cache.js';
 import type { WasmRuntime } from './runtime.js';
-import { copyIn, copyOut, jsOutput, maskIn, stepsPerChunk } from './chunks.js';
+import { copyIn, copyOut, jsOutput, maskIn, maxAbsJs, stepsPerChunk } from './chunks.js';
 import { parallelGemm } from './threads.js';
 
 /** Copies the mask [T,B] into the arena as float 0/1. */
@@ -151,4 +151,18 @@ export function forwardChunks(
     gates: s.gatesOut ? kept(keepG, out?.g, g, T * BG, [T, B, gw]) : null,
     aux: s.aux ? kept(keepA, out?.aux, aux, T * BH, [T, B, H]) : null,
   };
+}
+
+/**
+ * `putGradients` for a chunked backward: the final-state gradients are copied in, the flush
+ * threshold comes from them and the whole dy (which stays in JS memory and is flushed chunk by
+ * chunk as it is copied in), and the states are flushed. Same threshold as the one-piece kernel.
+ */
+export function putStateGradients(rt: WasmRuntime, w: number, wLength: number, dy: TypedArray, ...states: TypedArray[]): number[] {
+  const ps = states.map((v) => rt.put(v));
+  const dyMax = rt.holds(dy) ? rt.x.maxAbs(dy.byteOffset, dy.length) : maxAbsJs(dy); // resident: scanned in place
+  const scale = Math.max(dyMax, ...ps.map((p, i) => rt.x.maxAbs(p, states[i]!.length)));
+  rt.setGradientScale(w, wLength, scale);
+  ps.forEach((p, i) => rt.x.flushDenormals(p, states[i]!.length));
+  return ps;
 }
