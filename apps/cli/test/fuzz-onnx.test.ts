@@ -1,19 +1,19 @@
 /**
  * Property-based test of the ONNX decoder (protobufjs underneath) and of the tokenizer metadata
- * `recur serve` reads from a file: random and mutated files decode or fail with a `decodeModel:` /
- * `readTokenizerSettings:` message, never a raw TypeError/RangeError.
+ * `recur serve` reads from a file: random and mutated files decode or fail with an OnnxFormatError (`decodeModel:` /
+ * `readTokenizerSettings:` message), never a raw TypeError/RangeError.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeModel, readTokenizerSettings } from '@recur/onnx-export';
+import { decodeModel, OnnxFormatError, readTokenizerSettings } from '@recur/onnx-export';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mutated, RUNS } from './fuzz-helpers.js';
 import { cli, tempDir } from './helpers.js';
 
-/** Passes for the decoder's own errors (plain Error with its prefix); rethrows anything else. */
+/** Passes for the decoder's own errors (OnnxFormatError with its prefix); rethrows anything else. */
 function decoderError(e: unknown): void {
-  if (!(e instanceof Error) || e.constructor !== Error || !/^(decodeModel|readTokenizerSettings): /.test(e.message)) throw e;
+  if (!(e instanceof OnnxFormatError) || !/^(decodeModel|readTokenizerSettings): /.test(e.message)) throw e;
 }
 
 describe('fuzz: ONNX files', () => {

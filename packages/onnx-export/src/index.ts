@@ -26,4 +26,5 @@ export type { AttrValue, Dim, ElemType, HostTensor, BuildModelOptions } from './
 export { emitRecurrent, reorderGates, activationsFor, torchKey } from './graph/recurrent.js';
 export type { RecurrentSpec, RecurrentMode, RecurrentInputs, RecurrentValues } from './graph/recurrent.js';
 export { encodeModel, decodeModel, DataType, AttributeType } from './proto/codec.js';
+export { OnnxFormatError } from './proto/format-error.js';
 export type { ModelProto, GraphProto, NodeProto, TensorProto, AttributeProto, ValueInfoProto } from './proto/codec.js';

@@ -3,6 +3,7 @@
  * needs nothing from Recur's training run but the .onnx file. The `basic_english` tokenizer is
  * torchtext's (implemented in @recur/text).
  */
+import { OnnxFormatError } from './proto/format-error.js';
 import { basicEnglish } from '@recur/text';
 import type { ModelProto } from './proto/codec.js';
 
@@ -54,14 +55,14 @@ export function readTokenizerSettings(model: ModelProto | Record<string, string>
     : (model as Record<string, string>);
   const get = (k: string) => {
     const v = props[k];
-    if (v === undefined) throw new Error(`readTokenizerSettings: the model has no '${k}' metadata (export it with tokenizerMetadata(...))`);
+    if (v === undefined) throw new OnnxFormatError(`readTokenizerSettings: the model has no '${k}' metadata (export it with tokenizerMetadata(...))`);
     return v;
   };
   const json = (k: string) => {
     try {
       return JSON.parse(get(k)) as unknown;
     } catch {
-      throw new Error(`readTokenizerSettings: '${k}' is not valid JSON`);
+      throw new OnnxFormatError(`readTokenizerSettings: '${k}' is not valid JSON`);
     }
   };
   const s: TokenizerSettings = {
@@ -70,17 +71,18 @@ export function readTokenizerSettings(model: ModelProto | Record<string, string>
   };
   if (props[KEY.maxLength] !== undefined) s.maxLength = Number(props[KEY.maxLength]);
   if (props[KEY.labels] !== undefined) s.labels = json(KEY.labels) as string[];
-  validate(s, 'readTokenizerSettings');
+  validate(s, 'readTokenizerSettings', OnnxFormatError);
   return s;
 }
 
-function validate(s: TokenizerSettings, op: string): void {
-  if (s.tokenizer !== 'basic_english') throw new Error(`${op}: unknown tokenizer '${String(s.tokenizer)}' (supported: basic_english)`);
-  if (!Array.isArray(s.vocab) || !s.vocab.every((t) => typeof t === 'string') || s.vocab.length === 0) throw new Error(`${op}: vocab must be a non-empty array of strings`);
+/** Checks settings; `E` is the error type (a file's broken metadata is an OnnxFormatError). */
+function validate(s: TokenizerSettings, op: string, E: new (message: string) => Error = Error): void {
+  if (s.tokenizer !== 'basic_english') throw new E(`${op}: unknown tokenizer '${String(s.tokenizer)}' (supported: basic_english)`);
+  if (!Array.isArray(s.vocab) || !s.vocab.every((t) => typeof t === 'string') || s.vocab.length === 0) throw new E(`${op}: vocab must be a non-empty array of strings`);
   for (const k of ['padIndex', 'unkIndex'] as const) {
-    if (!Number.isInteger(s[k]) || s[k] < 0 || s[k] >= s.vocab.length) throw new Error(`${op}: ${k} ${s[k]} is outside the vocabulary [0, ${s.vocab.length})`);
+    if (!Number.isInteger(s[k]) || s[k] < 0 || s[k] >= s.vocab.length) throw new E(`${op}: ${k} ${s[k]} is outside the vocabulary [0, ${s.vocab.length})`);
   }
-  if (s.maxLength !== undefined && !(Number.isInteger(s.maxLength) && s.maxLength > 0)) throw new Error(`${op}: maxLength must be a positive integer, got ${s.maxLength}`);
+  if (s.maxLength !== undefined && !(Number.isInteger(s.maxLength) && s.maxLength > 0)) throw new E(`${op}: maxLength must be a positive integer, got ${s.maxLength}`);
 }
 
 export interface EncodedBatch {

@@ -2,6 +2,7 @@
  * ONNX protobuf encoding and decoding through protobufjs, from the descriptor in onnx-schema.ts.
  * The plain-object types below mirror the messages (camelCase field names, int64 as JS numbers).
  */
+import { OnnxFormatError } from './format-error.js';
 import protobuf from 'protobufjs/light.js';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 
@@ -112,9 +113,9 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   try {
     msg = T.decode(bytes);
   } catch (e) {
-    throw new Error(`decodeModel: not an ONNX model (${bytes.length} bytes): ${(e as Error).message}`);
+    throw new OnnxFormatError(`decodeModel: not an ONNX model (${bytes.length} bytes): ${(e as Error).message}`);
   }
   const obj = T.toObject(msg, { longs: Number, bytes: Uint8Array, arrays: true, defaults: false }) as ModelProto;
-  if (!obj.graph) throw new Error(`decodeModel: the model (${bytes.length} bytes) has no graph`);
+  if (!obj.graph) throw new OnnxFormatError(`decodeModel: the model (${bytes.length} bytes) has no graph`);
   return obj;
 }
