@@ -1,6 +1,8 @@
 /** The prediction server on a real exported SentimentRNN: 200 paths and every 4xx path, over real HTTP. */
 import { SentimentRNN } from '@recur/recurrent';
 import { dispose, memory, tensor } from '@recur/tensor';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSentimentModel, readTokenizerSettings, decodeModel, TextIdEncoder } from '../src/index.js';
 import { createPredictionServer, type PredictionServer } from '../src/node/index.js';
@@ -91,6 +93,57 @@ describe('createPredictionServer', () => {
     const json = (await res.json()) as { error: { status: number; message: string } };
     expect(json.error.status).toBe(status);
     expect(json.error.message).toMatch(msg);
+  });
+
+  it('a body over the limit is read to its end and refused with 413; the connection is not reset', async () => {
+    // A client still sending when the server closes gets ECONNRESET/EPIPE instead of the answer; send
+    // 1 MiB in slow pieces so the server has answered long before the last one if it does not drain.
+    const { hostname: host, port } = new URL(srv.url);
+    const piece = 'x'.repeat(64 << 10), n = 16;
+    const writeErrors: string[] = [];
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(port), host);
+      let text = '', closed = false, sent = false;
+      const done = () => closed && sent && resolve(text);
+      sock.on('data', (d: Buffer) => (text += d.toString()));
+      sock.on('close', () => ((closed = true), done()));
+      sock.on('error', reject);
+      sock.write(`POST /predict HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${piece.length * n}\r\n\r\n`);
+      void (async () => {
+        for (let i = 0; i < n; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+          // A write into a socket the server already closed fails here (EPIPE / ECONNRESET).
+          await new Promise<void>((r) => sock.write(piece, (e) => (e && writeErrors.push(`piece ${i}: ${(e as NodeJS.ErrnoException).code}`), r())));
+        }
+        sent = true;
+        done();
+      })();
+    });
+    expect(writeErrors).toEqual([]);
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply).toContain(`request body of ${piece.length * n} bytes exceeds the limit of 2048 bytes`);
+    expect((await post('/predict', JSON.stringify({ texts: [REVIEWS[0]] }))).status).toBe(200);
+  });
+
+  it('a client that sends Expect: 100-continue gets the 413 before sending the body', async () => {
+    const { status, continued, body } = await new Promise<{ status: number; continued: boolean; body: string }>((resolve, reject) => {
+      const req = request(`${srv.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 5000, expect: '100-continue' } });
+      let continued = false;
+      req.on('continue', () => {
+        continued = true;
+        req.end('x'.repeat(5000));
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, continued, body: text }));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(status).toBe(413);
+    expect(continued).toBe(false);
+    expect(body).toMatch(/of 5000 bytes exceeds the limit of 2048 bytes/);
   });
 
   it('unknown paths are 404, wrong methods 405 with Allow', async () => {

@@ -61,21 +61,36 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+/**
+ * How much of an over-limit body is read and discarded before the 413 goes out. Closing a socket
+ * with unread request bytes makes the kernel send a TCP reset, and the client then sees ECONNRESET
+ * or EPIPE instead of the 413; draining first lets it read the answer. Past this much the server
+ * stops reading and closes (a client sending that much after a refusal gets the reset).
+ */
+function drainLimit(limit: number): number {
+  return Math.max(16 << 20, 4 * limit);
+}
+
+function tooLarge(bytes: number | null, limit: number): HttpError {
+  return new HttpError(413, `request body${bytes === null ? '' : ` of ${bytes} bytes`} exceeds the limit of ${limit} bytes`);
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit) return reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+    if (declared > drainLimit(limit)) return reject(tooLarge(declared, limit));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
+      if (size <= limit) chunks.push(c);
+      else if (size > drainLimit(limit)) {
         req.removeAllListeners('data');
-        req.resume();
-        reject(new HttpError(413, `request body exceeds the limit of ${limit} bytes`));
-      } else chunks.push(c);
+        reject(tooLarge(null, limit));
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    // An over-limit body is read to its end (discarded) and then refused, so the 413 arrives.
+    req.on('end', () => (size > limit ? reject(tooLarge(Number.isFinite(declared) ? declared : size, limit)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -164,6 +179,17 @@ export async function createPredictionServer(opts: PredictionServerOptions): Pro
         const status = e instanceof HttpError ? e.status : 500;
         send(res, status, { error: { status, message: status === 500 ? `inference failed: ${(e as Error).message}` : (e as Error).message } }, status === 413 ? { connection: 'close' } : {});
       });
+  });
+  // A client that asks first (`Expect: 100-continue`, as curl does for large bodies) gets the 413
+  // before it sends anything; otherwise Node's default answers 100 Continue.
+  server.on('checkContinue', (req, res) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > maxBodyBytes) {
+      const e = tooLarge(declared, maxBodyBytes);
+      return send(res, 413, { error: { status: 413, message: e.message } }, { connection: 'close' });
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
