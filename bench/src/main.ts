@@ -1,9 +1,9 @@
 /**
  * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2] [--backend cpu,webgpu]`:
  * runs the workloads for Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node,
- * PyTorch via /usr/bin/python3 when it has torch), each in its own process with one thread, prints
- * medians and Recur/peer ratios measured in this run, and writes bench-results.json at the
- * repository root. `--threads` lists Recur's thread counts (default 1); W2 also runs with 2 threads,
+ * PyTorch via /usr/bin/python3 when it has torch, on OpenBLAS: blas.ts), each workload in its own
+ * process with one thread, prints medians, peak RSS and each Recur row's time over the best peer's in
+ * this run, and writes bench-results.json at the repository root. `--threads` lists Recur's thread counts (default 1); W2 also runs with 2 threads,
  * for the issue's two-thread target. Threaded training rows alternate their steps with one-thread
  * steps in the same process, and their speed-up is taken from those pairs (this host's speed drifts
  * by ±30 % over minutes, so runs minutes apart are not comparable).
@@ -12,8 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { blasFromTorchConfig, classifyBlas, ensureOpenBlas, refusal, type BlasInfo } from './blas.js';
+import { annotateRatios } from './ratios.js';
 import { ALL, type Row } from './workloads.js';
-import { printGpuTargets, printTable, printTargets } from './report.js';
+import { printGpuTargets, printSummary, printTable, printTargets } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -22,7 +24,8 @@ const opt = (name: string, dflt: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
 };
-const only = opt('only', [...ALL, 'glove'].join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+// W6 (14 GB for Recur) runs only when listed.
+const only = opt('only', [...ALL.filter((w) => w !== 'W6'), 'glove'].join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const runs = Math.max(5, Number(opt('runs', '5')));
 const w2Steps = Number(opt('w2-steps', '6'));
 const frameworks = opt('frameworks', 'recur,tfjs,onnxruntime,pytorch').split(',');
@@ -55,6 +58,14 @@ function vulkanIcd(): { env: NodeJS.ProcessEnv; note?: string } {
   return { env, note: 'webgpu: system Vulkan drivers (no NVIDIA ICD and no SwiftShader found)' };
 }
 
+/**
+ * One process per workload, so that each row's peak RSS (ru_maxrss of its process) is that workload's
+ * alone: a peak can only grow within a process, so deltas there would hide a smaller later workload.
+ */
+function perWorkload(workloads: string[], run: (w: string[]) => Row[]): Row[] {
+  return workloads.flatMap((w) => run([w]));
+}
+
 function node(framework: string, backend: string, workloads: string[], nThreads = 1, childEnv: NodeJS.ProcessEnv = env): Row[] {
   if (workloads.length === 0) return [];
   console.error(`\n▶ ${framework} (${backend}, ${nThreads} thread${nThreads > 1 ? 's' : ''}): ${workloads.join(', ')}`);
@@ -70,18 +81,39 @@ function parseRows(out: string): Row[] {
   return out.split('\n').filter((l) => l.startsWith('ROW ') || l.startsWith('{')).map((l) => JSON.parse(l.replace(/^ROW /, '')) as Row);
 }
 
-function pytorch(workloads: string[]): Row[] {
-  if (workloads.length === 0) return [];
-  const py = '/usr/bin/python3';
+const py = '/usr/bin/python3';
+
+/**
+ * PyTorch's BLAS, made honest first (blas.ts): OpenBLAS installed where apt and root allow, then the
+ * library that actually gives torch its sgemm_. Undefined (with a note saying why) refuses the column.
+ */
+function pytorchBlas(): BlasInfo | undefined {
   const probe = existsSync(py) ? spawnSync(py, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env }) : null;
   if (!probe || probe.status !== 0) {
     notes.push('pytorch: skipped (/usr/bin/python3 has no torch)');
-    return [];
+    return undefined;
   }
-  console.error(`\n▶ pytorch ${probe.stdout.trim()} (1 thread): ${workloads.join(', ')}`);
+  const sys = ensureOpenBlas();
+  notes.push(...sys.notes);
+  if (sys.refuse) { notes.push(`pytorch: column refused: ${sys.refuse}`); return undefined; }
+  const out = spawnSync(py, [path.join(here, 'torch_bench.py'), 'blas'], { env, encoding: 'utf8' }).stdout ?? '';
+  const line = out.split('\n').find((l) => l.startsWith('BLAS '));
+  if (!line) { notes.push('pytorch: column refused: the BLAS probe (torch_bench.py blas) printed nothing'); return undefined; }
+  const raw = JSON.parse(line.slice(5)) as { config: string; library: string; openblas_config: string | null };
+  const info: BlasInfo = { build: blasFromTorchConfig(raw.config), library: raw.library, kind: classifyBlas(raw.library, raw.openblas_config ?? undefined), alternative: sys.alternative };
+  if (raw.openblas_config) info.openblas_config = raw.openblas_config;
+  const why = refusal(info);
+  if (why) { notes.push(`pytorch: column refused: ${why}`); return undefined; }
+  console.error(`\n▶ pytorch ${probe.stdout.trim()} on ${info.kind} (${info.library})`);
+  return info;
+}
+
+function pytorch(workloads: string[], blas: BlasInfo): Row[] {
+  if (workloads.length === 0) return [];
+  console.error(`\n▶ pytorch (1 thread): ${workloads.join(', ')}`);
   const r = spawnSync(py, [path.join(here, 'torch_bench.py'), workloads.join(','), String(runs)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) notes.push(`pytorch exited with ${r.status}`);
-  return parseRows(r.stdout ?? '');
+  return parseRows(r.stdout ?? '').map((row) => ({ ...row, blas }));
 }
 
 /**
@@ -89,7 +121,7 @@ function pytorch(workloads: string[]): Row[] {
  * alone, then of two such loops in separate processes at once, alternated over a few rounds (a
  * shared VM host's speed drifts; on this one a second core is often worth well under 2×).
  */
-function scalingProbe(rounds = 3, seconds = 4): string {
+function scalingProbe(rounds = 3, seconds = 4): { note: string; median?: number } {
   const args = ['--conditions=@recur/source', '--import', 'tsx', path.join(here, 'child.ts'), 'probe', String(seconds), 'x', '1', '1', '0'];
   const rates = (out: string) => [...out.matchAll(/PROBE (\S+)/g)].map((m) => Number(m[1]));
   const script = `const { spawn } = require('node:child_process'); const out = ['', ''];
@@ -101,33 +133,36 @@ function scalingProbe(rounds = 3, seconds = 4): string {
     const pair = rates(spawnSync(process.execPath, ['-e', script], { cwd: here, env, encoding: 'utf8' }).stdout ?? '');
     if (solo && pair.length === 2) ratios.push((pair[0]! + pair[1]!) / solo);
   }
-  if (ratios.length === 0) return 'machine scaling probe failed';
+  if (ratios.length === 0) return { note: 'machine scaling probe failed' };
   const sorted = [...ratios].sort((a, b) => a - b);
-  return `machine scaling: two single-thread product loops in separate processes ran ${sorted.map((x) => x.toFixed(2)).join(', ')}× one alone `
-    + `(${rounds} alternating rounds; median ${sorted[sorted.length >> 1]!.toFixed(2)}×): the room any two-thread speed-up in this run had`;
+  const median = sorted[sorted.length >> 1]!;
+  return { median, note: `machine scaling: two single-thread product loops in separate processes ran ${sorted.map((x) => x.toFixed(2)).join(', ')}× one alone `
+    + `(${rounds} alternating rounds; median ${median.toFixed(2)}×): the room any two-thread speed-up in this run had` };
 }
 
 const rows: Row[] = [];
+let probe: number | undefined;
 if (on('recur') && (threadCounts.includes(2) || only.includes('W2'))) {
   console.error('\n▶ machine two-core scaling probe (3 rounds × 8 s)');
-  notes.push(scalingProbe());
+  const p = scalingProbe();
+  notes.push(p.note);
+  probe = p.median;
 }
 // Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
 // any case: the issue's target is the two-thread speed-up. The peers run with one thread.
-for (const t of threadCounts) if (on('recur')) rows.push(...node('recur', 'cpu', wl(['W5', 'W3', 'W1', 'W4', 'W2']), t));
-// W6 in a process of its own, so its peak RSS is its own.
-for (const t of threadCounts) if (on('recur') && only.includes('W6')) rows.push(...node('recur', 'cpu', ['W6'], t));
+for (const t of threadCounts) if (on('recur')) rows.push(...perWorkload(wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6']), (w) => node('recur', 'cpu', w, t)));
 if (on('recur') && !threadCounts.includes(2)) rows.push(...node('recur', 'cpu', wl(['W2']), 2));
-if (on('tfjs')) rows.push(...node('tfjs', 'wasm', wl(['W5', 'W3', 'W1', 'W4'])));
+if (on('tfjs')) rows.push(...perWorkload(wl(['W5', 'W3', 'W1', 'W4']), (w) => node('tfjs', 'wasm', w)));
 // tfjs-cpu training grew past 24 GB RSS within a few W1 steps here (the machine has 23 GB), so it
 // runs only with --tfjs-cpu-train; the issue's figures for it are 4.2 s (W1) and 5.5 s (W4).
 const tfjsCpuTrain = argv.includes('--tfjs-cpu-train');
-if (on('tfjs')) rows.push(...node('tfjs', 'cpu', wl(tfjsCpuTrain ? ['W5', 'W3', 'W1', 'W4'] : ['W5', 'W3'])));
+if (on('tfjs')) rows.push(...perWorkload(wl(tfjsCpuTrain ? ['W5', 'W3', 'W1', 'W4'] : ['W5', 'W3']), (w) => node('tfjs', 'cpu', w)));
 if (on('tfjs') && !tfjsCpuTrain && wl(['W1', 'W4']).length) notes.push('tfjs-cpu: W1/W4 not run (memory grows past 24 GB; pass --tfjs-cpu-train to try)');
 if (on('tfjs') && only.includes('W2')) notes.push('tfjs: W2 not run (tfjs-cpu needs ~280 s per step; tfjs-wasm aborts on this model)');
 if (on('onnxruntime')) rows.push(...node('onnxruntime', 'cpu', wl(['W3'])));
-if (on('pytorch')) rows.push(...pytorch(wl(['W5', 'W3', 'W1', 'W4', 'W2'])));
-if (on('pytorch') && only.includes('W6')) rows.push(...pytorch(['W6']));
+const torchWork = wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6']);
+const blas = on('pytorch') && torchWork.length ? pytorchBlas() : undefined;
+if (blas) rows.push(...perWorkload(torchWork, (w) => pytorch(w, blas)));
 
 // WebGPU: W3, W1, W4 by default; W2 only when --only lists it (minutes per step on SwiftShader).
 const explicitOnly = argv.includes('--only');
@@ -137,6 +172,8 @@ if (backends.includes('webgpu')) {
   if (icd.note) notes.push(icd.note);
   rows.push(...node('recur', 'webgpu', list, 1, icd.env));
 }
+
+annotateRatios(rows); // before the merge: ratios only within this run
 
 // Merge: replace rows of the same (workload, framework, backend, threads, batch), keep the rest
 // (the GloVe row written by @recur/text's bench, earlier subsets).
@@ -154,7 +191,9 @@ if (only.includes('glove')) {
 }
 
 printTable(rows);
-if (backends.includes('cpu')) printTargets(rows);
+printSummary(rows);
+if (blas) console.log(`\npytorch BLAS: ${blas.kind} — sgemm_ from ${blas.library}${blas.openblas_config ? ` (${blas.openblas_config})` : ''}; build: ${blas.build}${blas.alternative ? `; ${blas.alternative}` : ''}`);
+if (backends.includes('cpu')) printTargets(rows, probe);
 printGpuTargets(rows);
 for (const n of notes) console.log(`note: ${n}`);
 console.log(`\nwrote ${path.relative(process.cwd(), file) || file}`);

@@ -45,13 +45,6 @@ async function train(id: string, s: TrainShape, o: RecurOptions, trackRss = fals
   return row;
 }
 
-/** W6: two steps (one warm-up, one timed) and the process's peak RSS; run last in its process. */
-async function longest(o: RecurOptions): Promise<Row> {
-  const r = await train('W6', W6, { ...o, runs: 1 });
-  r.max_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
-  r.note = `peak RSS ${r.max_rss_mb} MiB (whole process)`;
-  return r;
-}
 
 async function infer(o: RecurOptions): Promise<Row[]> {
   const m = model(W1).eval();
@@ -96,7 +89,7 @@ export async function runRecur(workloads: string[], o: RecurOptions): Promise<Ro
     // The RSS series (--w2-steps) comes from the one-thread run; other thread counts are timed only.
     if (w === 'W2') rows.push(await train('W2', W2, { ...o, runs: Math.min(o.runs, 5) }, o.threads === 1));
     if (w === 'W3') rows.push(...await infer(o));
-    if (w === 'W6') rows.push(await longest(o));
+    if (w === 'W6') rows.push(await train('W6', W6, { ...o, runs: 1 })); // one warm-up, one timed step
     if (w === 'W5') rows.push(await sgemm(o));
   }
   for (const r of rows) r.backend = `cpu-wasm-${variant ?? 'off'}`;

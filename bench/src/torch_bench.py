@@ -1,8 +1,12 @@
 """PyTorch side of `pnpm bench`: the same workloads, one thread, float32. Prints one JSON row per line.
 
-Run by bench/src/main.ts with /usr/bin/python3 (torch 1.13) and OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1.
+Run by bench/src/main.ts with /usr/bin/python3 (torch 1.13) and OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1,
+one workload per process (each row carries that process's peak RSS). `torch_bench.py blas` prints
+which BLAS torch runs on.
 """
+import ctypes
 import json
+import os
 import resource
 import sys
 import time
@@ -57,9 +61,23 @@ def ids(T, B, V):
     return torch.randint(2, V, (T, B))
 
 
+def rss_mb():
+    """Resident set now (VmRSS), MiB."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024)
+    return None
+
+
+BASE_RSS = rss_mb()  # after `import torch`: the process before any workload
+
+
 def row(workload, batch, ms, tokens, runs, **extra):
     r = dict(workload=workload, framework="pytorch", backend="cpu", threads=1, batch=batch,
              ms_median=ms, tokens_per_s=round(tokens / ms * 1000) if tokens else 0, runs=runs)
+    # Each workload runs in its own process (main.ts), so the process's peak is the workload's.
+    r.update(base_rss_mb=BASE_RSS, max_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     r.update(extra)
     print(json.dumps(r), flush=True)
 
@@ -78,11 +96,7 @@ def train(name, s, runs):
         loss.item()
 
     ms, n = median_ms(step, runs)
-    extra = {}
-    if name == "W6":
-        rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        extra = dict(max_rss_mb=rss, note=f"peak RSS {rss} MiB (whole process)")
-    row(name, s["B"], ms, s["B"] * s["T"], n, **extra)
+    row(name, s["B"], ms, s["B"] * s["T"], n)
 
 
 def infer(runs):
@@ -100,7 +114,36 @@ def sgemm(runs):
     row("W5", 1024, ms, 0, n, gflops=round(2 * 1024 ** 3 / ms / 1e5) / 10)
 
 
+class DlInfo(ctypes.Structure):
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+def blas():
+    """Which BLAS this torch runs on: the build's settings, and the file that gives libtorch_cpu its
+    sgemm_ (dlsym through libtorch_cpu's own dependency list, then dladdr), which is what the
+    libblas.so.3 alternative resolves to at run time."""
+    info = dict(config=torch.__config__.show(), library="?", openblas_config=None)
+    try:
+        lib = ctypes.CDLL(os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cpu.so"))
+        d = DlInfo()
+        if ctypes.CDLL(None).dladdr(ctypes.cast(lib.sgemm_, ctypes.c_void_p), ctypes.byref(d)):
+            info["library"] = os.path.realpath(d.dli_fname.decode())
+    except (OSError, AttributeError) as e:  # no libtorch_cpu.so (a pip wheel with MKL linked in), no sgemm_
+        info["library"] = f"? ({e})"
+    try:
+        cfg = ctypes.CDLL("libopenblas.so.0").openblas_get_config
+        cfg.restype = ctypes.c_char_p
+        info["openblas_config"] = cfg().decode()
+    except (OSError, AttributeError):
+        pass
+    print("BLAS " + json.dumps(info), flush=True)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "blas":
+        blas()
+        sys.exit(0)
     workloads, runs = sys.argv[1].split(","), int(sys.argv[2])
     for w in workloads:
         if w == "W1": train("W1", W1, runs)
@@ -108,5 +151,5 @@ if __name__ == "__main__":
         if w == "W2": train("W2", W2, min(runs, 5))
         if w == "W3": infer(runs)
         if w == "W5": sgemm(runs)
-        if w == "W6":  # run alone in its process: the peak RSS is this workload's
+        if w == "W6":
             train("W6", W6, 1)

@@ -1,4 +1,6 @@
 /** The benchmark workloads (issue "CPU speed"): shapes shared by every framework's runner. */
+import type { BlasInfo } from './blas.js';
+
 export interface TrainShape { cell: 'lstm' | 'gru'; B: number; T: number; E: number; H: number; V: number; layers: number; bidirectional: boolean; dropout: number }
 
 export const W1: TrainShape = { cell: 'lstm', B: 32, T: 100, E: 100, H: 128, V: 20_000, layers: 1, bidirectional: false, dropout: 0 };
@@ -31,8 +33,14 @@ export interface Row {
   runs?: number;
   note?: string;
   peak_rss_mb?: number[];
-  /** W6: the process's peak resident set (MiB) after its steps. */
+  /** Peak resident set (MiB) of the process that ran this workload alone (one process per workload). */
   max_rss_mb?: number;
+  /** That process's resident set (MiB) once the framework was loaded, before the workload started. */
+  base_rss_mb?: number;
+  /** Recur rows: time over the fastest peer's for the same workload and batch in the same run (ratios.ts). */
+  vs_best_peer?: { peer: string; peer_ms: number; ratio: number };
+  /** PyTorch rows: the BLAS it ran on (blas.ts). */
+  blas?: BlasInfo;
   /** Threaded rows: the median of the one-thread steps run alternately with them. */
   paired_one_thread_ms?: number;
   /** WebGPU rows: the adapter (vendor / architecture / description) and the device cost per step. */
