@@ -22,7 +22,7 @@ export function printTable(rows: Row[]): void {
     const recur = group.find((r) => r.framework === 'recur' && r.threads === 1 && !isGpu(r));
     for (const r of group) {
       const more = r.framework === 'recur' && r.threads > 1 && r.paired_one_thread_ms;
-      const ratio = r.vs_best_peer ? `${describeRatio(r.vs_best_peer.ratio)} of the best peer, ${r.vs_best_peer.peer}`
+      const ratio = r.vs_best_peer ? `best peer ${r.vs_best_peer.peer}: ${describeRatio(r.vs_best_peer.ratio)}`
         : r.framework !== 'recur' && recur ? `${(recur.ms_median / r.ms_median).toFixed(2)}×` : '';
       // Threaded Recur rows also give their speed-up over one-thread steps run alternately with them.
       const speedup = more ? `; ${(r.paired_one_thread_ms! / r.ms_median).toFixed(2)}× over 1 thread (alternating steps)` : '';
