@@ -10,6 +10,7 @@ import { runConformance } from '../src/testing/index.js';
 import { webgpu } from './webgpu/gpu.js';
 import './webgpu/backend-suite.js';
 import './webgpu/fused-suite.js';
+import './webgpu/fused-cache-suite.js';
 import './webgpu/matmul-suite.js';
 
 runConformance('webgpu', () => webgpu());

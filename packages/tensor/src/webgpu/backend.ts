@@ -10,6 +10,7 @@ import type { Backend, BackendMemory, DataId, TensorInfo } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { fmt, sizeOf } from '../shape.js';
 import { PipelineCache } from './program.js';
+import { fromWords, toWords } from './words.js';
 
 /** Storage usage of every tensor buffer. */
 const STORAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
@@ -65,6 +66,9 @@ export class WebGPUBackend implements Backend {
   private pendingFree: Array<[string, GPUBuffer]> = [];
   private liveBytes = 0;
   private liveBuffers = 0;
+  /** Buffers derived from a tensor's storage (a weight's packed W_hhᵀ), freed with that storage. */
+  private readonly derived = new Map<GpuData, Map<string, GPUBuffer>>();
+  private derivedBytes = 0;
   private pooledBytes = 0;
   private lostInfo: string | null = null;
   private disposed = false;
@@ -212,13 +216,46 @@ export class WebGPUBackend implements Backend {
     if (--d.refs > 0 || !d.buffer) return false;
     this.liveBytes -= d.bytes;
     this.liveBuffers--;
-    if (!this.lost) {
-      // Queued commands may still read it: pool it only once they are submitted.
-      if (this.encoder) this.pendingFree.push([`s${d.bytes}`, d.buffer]);
-      else this.pool(`s${d.bytes}`, d.buffer);
+    const derived = this.derived.get(d);
+    if (derived) {
+      for (const b of derived.values()) {
+        this.derivedBytes -= b.size;
+        this.recycle(b);
+      }
+      this.derived.delete(d);
     }
+    this.recycle(d.buffer);
     d.buffer = null;
     return true;
+  }
+
+  /** Returns a storage buffer to the pool; queued commands may still read it, so only after they are submitted. */
+  private recycle(buf: GPUBuffer): void {
+    if (this.lost) return;
+    if (this.encoder) this.pendingFree.push([`s${buf.size}`, buf]);
+    else this.pool(`s${buf.size}`, buf);
+  }
+
+  /**
+   * A buffer derived from `id`'s storage under `key` (e.g. a weight packed for a kernel): `fill`
+   * records the commands that build it on the first request; later requests reuse it while the
+   * storage lives, and freeing the storage frees it. Sound because tensor storage is never written
+   * after the kernel that produced it (ops return fresh tensors, an optimizer step makes new
+   * parameters): the storage object is the tensor's version, and a changed weight is new storage.
+   * Keyed on the storage object, not the GPU buffer, which the pool hands to the next tensor.
+   */
+  derivedBuffer(id: DataId, key: string, bytes: number, fill: (out: GPUBuffer) => void): GPUBuffer {
+    const d = id as GpuData;
+    if (!d.buffer) throw new Error('webgpu: use of freed storage');
+    let map = this.derived.get(d);
+    const hit = map?.get(key);
+    if (hit) return hit;
+    const buf = this.acquire(bytes, key, [bytes / 4]);
+    fill(buf);
+    if (!map) this.derived.set(d, (map = new Map()));
+    map.set(key, buf);
+    this.derivedBytes += buf.size;
+    return buf;
   }
 
   private pool(key: string, buf: GPUBuffer): void {
@@ -228,9 +265,15 @@ export class WebGPUBackend implements Backend {
     this.pooledBytes += buf.size;
   }
 
-  /** Live tensor storage; pooled (reusable) buffers are reported separately and are not leaks. */
-  memory(): BackendMemory & { pooledBytes: number; pipelines: number } {
-    return { bytes: this.liveBytes, buffers: this.liveBuffers, pooledBytes: this.pooledBytes, pipelines: this.pipelines.size };
+  /**
+   * Live tensor storage; pooled (reusable) buffers and buffers derived from live tensors (packed
+   * weights, `derivedBytes`) are reported separately and are not leaks.
+   */
+  memory(): BackendMemory & { pooledBytes: number; derivedBytes: number; pipelines: number } {
+    return {
+      bytes: this.liveBytes, buffers: this.liveBuffers, pooledBytes: this.pooledBytes, derivedBytes: this.derivedBytes,
+      pipelines: this.pipelines.size,
+    };
   }
 
   /** Submits every queued command. */
@@ -343,19 +386,4 @@ export class WebGPUBackend implements Backend {
     }
     this.pendingFree = [];
   }
-}
-
-/** Host values as 32-bit words in the GPU layout (bool → u32). */
-function toWords(values: TypedArray, dtype: DType): Float32Array | Int32Array | Uint32Array {
-  if (dtype === 'float32') return values instanceof Float32Array ? values : Float32Array.from(values);
-  if (dtype === 'int32') return values instanceof Int32Array ? values : Int32Array.from(values);
-  if (dtype === 'bool') return Uint32Array.from(values, (v) => (v ? 1 : 0));
-  throw new Error(`webgpu: write: float64 is not supported on WebGPU (WGSL has no f64); use float32`);
-}
-
-function fromWords(raw: ArrayBuffer, dtype: DType): TypedArray {
-  if (dtype === 'float32') return new Float32Array(raw);
-  if (dtype === 'int32') return new Int32Array(raw);
-  if (dtype === 'bool') return Uint8Array.from(new Uint32Array(raw), (v) => (v ? 1 : 0));
-  throw new Error('webgpu: read: float64 is not supported on WebGPU');
 }

@@ -4,45 +4,11 @@
  * (fused-rnn.test.ts) — on every output (y, hN, cN, gates, cells, hLin) and every gradient.
  */
 import { describe, expect, it } from 'vitest';
-import { hasFusedRnn, runKernel, scope, setBackend, tensor, type DType, type Tensor } from '../../src/index.js';
-import { cotangents, gatesOf, makeCase, maskOf, reference, worst, type Case, type Cotangents, type Kind } from '../fused-reference.js';
-import { gradFields, runFused, type FusedRun } from '../fused-harness.js';
+import { hasFusedRnn, setBackend } from '../../src/index.js';
+import { cotangents, makeCase, reference, worst, type Kind } from '../fused-reference.js';
+import { gradFields, runFused } from '../fused-harness.js';
+import { runFusedAsync } from './fused-async.js';
 import { cpu, webgpu } from './gpu.js';
-
-/** Same calls as `runFused`, read back asynchronously (works on WebGPU). */
-async function runFusedAsync(c: Case, u: Cotangents, dtype: DType, maskDtype: DType = dtype): Promise<FusedRun> {
-  const { T, B, H } = c;
-  const G = gatesOf(c.kind) * H;
-  const { out, grads, names } = scope(() => {
-    const t = (v: number[], shape: number[]) => tensor(v, shape, dtype);
-    const x = t(c.xProj, [T, B, G]), w = t(c.wHh, [G, H]), h0 = t(c.h0, [B, H]);
-    const mask = tensor(maskOf(c), [T, B], maskDtype);
-    const dy = t(u.dy, [T, B, H]), dhN = t(u.dhN, [B, H]);
-    if (c.kind === 'lstm') {
-      const c0 = t(c.c0, [B, H]);
-      const o = runKernel('LSTMSequence', [x, w, h0, c0, mask]);
-      const g = runKernel('LSTMSequenceGrad', [dy, dhN, t(u.dcN, [B, H]), w, h0, c0, mask, o[3]!, o[4]!, o[0]!]);
-      return { out: o, grads: g, names: ['xProj', 'wHh', 'h0', 'c0'] };
-    }
-    if (c.kind === 'gru') {
-      const o = runKernel('GRUSequence', [x, w, t(c.bHh, [G]), h0, mask]);
-      const g = runKernel('GRUSequenceGrad', [dy, dhN, w, h0, mask, o[2]!, o[3]!, o[0]!]);
-      return { out: o, grads: g, names: ['xProj', 'wHh', 'bHh', 'h0'] };
-    }
-    const attrs = { nonlinearity: c.kind.slice(4) };
-    const o = runKernel('RNNSequence', [x, w, h0, mask], attrs);
-    const g = runKernel('RNNSequenceGrad', [dy, dhN, w, h0, mask, o[0]!], attrs);
-    return { out: o, grads: g, names: ['xProj', 'wHh', 'h0'] };
-  });
-  const read = async (ts: Tensor[]) => Promise.all(ts.map(async (v) => Float64Array.from(await v.data())));
-  try {
-    const forward = await read(out);
-    const g = await read(grads);
-    return { forward, grads: Object.fromEntries(names.map((n, i) => [n, g[i]!])) };
-  } finally {
-    for (const v of [...out, ...grads]) v.dispose();
-  }
-}
 
 const KINDS: Kind[] = ['lstm', 'gru', 'rnn-tanh', 'rnn-relu'];
 const SIZES: Array<[T: number, B: number, H: number, lengths: number[]]> = [
@@ -50,6 +16,7 @@ const SIZES: Array<[T: number, B: number, H: number, lengths: number[]]> = [
   [7, 5, 37, [7, 6, 3, 1, 0]],
   [3, 2, 65, [3, 2]],
   [1, 1, 1, [1]],
+  [3, 9, 70, [3, 3, 2, 0, 1, 3, 2, 1, 3]], // 3 row tiles of 4 (the last holds 1 row), 2 unit tiles (the last holds 6)
 ];
 
 describe('fused recurrent kernels on WebGPU', () => {

@@ -1,15 +1,15 @@
 /**
- * Shared pieces of the fused recurrent kernels. Each sequence is encoded as a fixed handful of
- * dispatches per time step into the backend's command stream (submitted in batches, no reads):
- * forward = one dispatch per step (h·W_hhᵀ + xProj[t] with the gate math fused in), backward =
- * two per step (gate gradients, then dh_{t-1} = dz_t·W_hh), then one matmul for dW_hh over all steps.
+ * Shared pieces of the fused recurrent kernels. Each sequence is encoded as one dispatch per time
+ * step into one command buffer (no reads): the forward step computes h·W_hhᵀ + xProj[t] with the
+ * gate math fused in; the backward step computes dh_t = dz_{t+1}·W_hh and, from it, step t's gate
+ * gradients dz_t (T + 1 dispatches for T steps); then one matmul gives dW_hh over all steps.
+ * The step kernels' grid and staging are in fused-step.ts.
  *
  * The hidden state ping-pongs between the two halves of one [2,B,H] scratch buffer (step t reads
  * half t%2 and writes the other), so no thread reads a row another thread is writing.
  * Masks are read as raw 32-bit words (float, int32 or bool): a step is active when the word ≠ ±0.
  */
 import type { TensorInfo } from '../../backend.js';
-import { WGSL_ELEMENTWISE_HELPERS } from '../../elementwise-table.js';
 import type { WebGPUBackend } from '../backend.js';
 import { linearMain, runProgram, type Program, type StorageBinding } from '../program.js';
 import { matmulInto } from './matmul.js';
@@ -32,19 +32,6 @@ export const r = (name: string) => f(name);
 export const w = (name: string) => f(name, 'read_write');
 export const MASK: StorageBinding = { name: 'mask', type: 'u32', access: 'read' };
 
-/** A per-step program over B·H threads: `b`, `j` and `t` are in scope; uniforms size, B, H, t. */
-export function stepProgram(key: string, label: string, bindings: StorageBinding[], body: string): Program {
-  return {
-    key, label, bindings,
-    uniforms: [{ name: 'size', type: 'u32' }, { name: 'B', type: 'u32' }, { name: 'H', type: 'u32' }, { name: 't', type: 'u32' }],
-    body: () => `${WGSL_ELEMENTWISE_HELPERS}
-fn step_on(t: u32, b: u32) -> bool { return (mask[t * u.B + b] & 0x7fffffffu) != 0u; }
-${linearMain(WG, `  let H = u.H; let B = u.B; let t = u.t;
-  let b = idx / H; let j = idx % H;
-${body}`)}`,
-  };
-}
-
 const packTransposedProgram: Program = {
   key: 'fused:pack-whT', label: 'W_hhᵀ pack', bindings: [r('wh'), w('wt')],
   uniforms: [{ name: 'size', type: 'u32' }, { name: 'G', type: 'u32' }, { name: 'H', type: 'u32' }],
@@ -52,14 +39,15 @@ const packTransposedProgram: Program = {
 };
 
 /**
- * W_hh [G,H] packed as W_hhᵀ [H,G], once per sequence call (one dispatch), for the forward steps:
- * thread j then reads `wt[k·G + j]`, so neighbouring threads read neighbouring addresses
- * (W_hh as stored puts them H floats apart). Release it after the loop.
+ * W_hh [G,H] packed as W_hhᵀ [H,G] for the forward steps: thread j then reads `wt[k·G + j]`, so
+ * neighbouring threads read neighbouring addresses (W_hh as stored puts them H floats apart).
+ * Packed once per weight version (one dispatch), not per call: the backend caches it with the
+ * weight's storage, and an optimizer step's new weight is new storage, so it is packed again.
+ * The backend owns the buffer (freed with the weight); callers must not release it.
  */
-export function packTransposed(backend: WebGPUBackend, op: string, wHh: TensorInfo, G: number, H: number): TensorInfo {
-  const wt = scratch(backend, op, [H, G]);
-  runProgram(backend, packTransposedProgram, [backend.buffer(wHh.dataId), backend.buffer(wt.dataId)], { size: G * H, G, H }, { threads: G * H, wg: WG });
-  return wt;
+export function packedTransposed(backend: WebGPUBackend, wHh: TensorInfo, G: number, H: number): GPUBuffer {
+  return backend.derivedBuffer(wHh.dataId, `fused W_hhᵀ [${H},${G}]`, G * H * 4, (out) =>
+    runProgram(backend, packTransposedProgram, [backend.buffer(wHh.dataId), out], { size: G * H, G, H }, { threads: G * H, wg: WG }));
 }
 
 /** A kernel-private buffer as a TensorInfo (release it with `backend.release(info.dataId)`). */

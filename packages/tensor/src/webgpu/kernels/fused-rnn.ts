@@ -1,38 +1,50 @@
 /**
  * Fused Elman RNN sequence on WebGPU (tanh or relu); contract in kernel-names.ts. Forward: one
- * dispatch per step; backward: two per step, then one matmul for dW_hh.
+ * step dispatch per time step; backward: T + 1 step dispatches, then one matmul for dW_hh.
+ * Step kernels: fused-step.ts (grid, staging), fused-common.ts (state layout).
  */
-import { runProgram } from '../program.js';
 import type { Cfg } from './common.js';
-import { hiddenGradStep } from './fused-lstm.js';
-import { cloneState, MASK, packTransposed, r, scratch, seqDims, stepProgram, w, weightGradFromStates, WG } from './fused-common.js';
+import { cloneState, MASK, packedTransposed, r, scratch, seqDims, w, weightGradFromStates } from './fused-common.js';
+import { runStep, stepProgram, stepTile, type StepSpec } from './fused-step.js';
 
 type Act = 'tanh' | 'relu';
 
-const forwardStep = (act: Act) => stepProgram(`rnn:fwd:${act}`, `RNNSequence step (${act})`,
-  [r('xp'), r('wt'), MASK, w('hs'), w('y')], `
-  let BH = B * H;
-  let cur = (t % 2u) * BH + b * H;
-  let yr = (t * B + b) * H + j;
-  var a = xp[yr];
-  for (var k = 0u; k < H; k = k + 1u) { a = a + hs[cur + k] * wt[k * H + j]; }
-  var h = hs[cur + j];
-  if (step_on(t, b)) {
-    h = ${act === 'tanh' ? 'stable_tanh(a)' : 'select(select(0.0, a, a > 0.0), a, is_nan(a))'};
-    y[yr] = h;
-  } else {
-    y[yr] = 0.0;
-  }
-  hs[((t + 1u) % 2u) * BH + idx] = h;`);
+const forwardSpec = (act: Act): StepSpec => ({
+  key: `rnn:fwd:${act}`, label: `RNNSequence step (${act})`,
+  bindings: [r('xp'), r('wt'), MASK, w('hs'), w('y')],
+  pre: '  let cur = (t % 2u) * BH;', K: 'H', acc: 'f32',
+  load: 'v = hs[cur + b * H + k];',
+  weights: 'wt[k * H + jc]',
+  epilogue: `    let yr = t * BH + idx;
+    let z = a + xp[yr];
+    var h = hs[cur + idx];
+    if (step_on(t, b)) {
+      h = ${act === 'tanh' ? 'stable_tanh(z)' : 'select(select(0.0, z, z > 0.0), z, is_nan(z))'};
+      y[yr] = h;
+    } else {
+      y[yr] = 0.0;
+    }
+    hs[BH - cur + idx] = h;`,
+});
 
-const backwardGates = (act: Act) => stepProgram(`rnn:bwd-gates:${act}`, `RNNSequenceGrad (${act})`,
-  [r('dy'), MASK, r('y'), r('dh'), w('dx')], `
-  let yr = (t * B + b) * H + j;
-  if (!step_on(t, b)) { dx[yr] = 0.0; return; }
-  let h = y[yr];
-  dx[yr] = (dh[idx] + dy[yr]) * ${act === 'tanh' ? '(1.0 - h * h)' : 'select(0.0, 1.0, h > 0.0)'};`);
-
-const backwardHidden = hiddenGradStep('rnn:bwd-dh', 1);
+// Dispatch s (uniform t = s, from T down to 0): dh_{s-1} = dz_s·W_hh on rows active at s (padded
+// rows carry dh), then step s-1's gradient dz = (dh + dy)·act' into dx[s-1]. dx[s] was written by
+// the previous dispatch, so one dispatch per step suffices.
+const backwardSpec = (act: Act): StepSpec => ({
+  key: `rnn:bwd:${act}`, label: `RNNSequenceGrad step (${act})`,
+  bindings: [r('dy'), MASK, r('y'), r('wh'), w('dh'), w('dx')],
+  pre: '  let s = t;', K: 'select(0u, H, s < T)', acc: 'f32',
+  load: 'v = dx[s * BH + b * H + k];',
+  weights: 'wh[k * H + jc]',
+  epilogue: `    var d = dh[idx];
+    if (s < T && step_on(s, b)) { d = a; }
+    dh[idx] = d;
+    if (s == 0u) { continue; }
+    let yr = (s - 1u) * BH + idx;
+    if (!step_on(s - 1u, b)) { dx[yr] = 0.0; continue; }
+    let h = y[yr];
+    dx[yr] = (d + dy[yr]) * ${act === 'tanh' ? '(1.0 - h * h)' : 'select(0.0, 1.0, h > 0.0)'};`,
+});
 
 const actOf = (attrs: unknown): Act => ((attrs as { nonlinearity?: Act }).nonlinearity === 'relu' ? 'relu' : 'tanh');
 
@@ -41,20 +53,22 @@ const rnnSequence: Cfg = {
   run: ({ inputs, attrs, backend }) => {
     const [xProj, wHh, h0, mask] = inputs;
     const op = 'RNNSequence';
-    const { T, B, H } = seqDims(op, xProj!, h0!);
+    const d = seqDims(op, xProj!, h0!);
+    const { T, B, H } = d;
     const y = backend.makeOutput(op, [T, B, H], 'float32');
     const hN = backend.makeOutput(op, [B, H], 'float32');
     const hs = scratch(backend, op, [2, B, H]);
     const bh = B * H * 4;
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
-    const prog = forwardStep(actOf(attrs));
-    const wt = packTransposed(backend, op, wHh!, H, H);
-    const bufs = [xProj!, wt, mask!, hs, y].map((x) => backend.buffer(x.dataId));
+    const tile = stepTile(backend, B);
+    const prog = stepProgram(forwardSpec(actOf(attrs)), tile);
+    const wt = packedTransposed(backend, wHh!, H, H);
+    const buf = (x: { dataId: object }) => backend.buffer(x.dataId);
+    const bufs = [buf(xProj!), wt, buf(mask!), buf(hs), buf(y)];
     backend.encodeTogether(T);
-    for (let t = 0; t < T; t++) runProgram(backend, prog, bufs, { size: B * H, B, H, t }, { threads: B * H, wg: WG });
+    for (let t = 0; t < T; t++) runStep(backend, prog, tile, bufs, d, t);
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
-    backend.release(wt.dataId);
     return [y, hN];
   },
 };
@@ -68,15 +82,11 @@ const rnnSequenceGrad: Cfg = {
     const { T, B, H } = d;
     const dx = backend.makeOutput(op, [T, B, H], 'float32');
     const dh = cloneState(backend, op, dhN!);
-    const gates = backwardGates(actOf(attrs));
-    const gateBufs = [dy!, mask!, y!, dh, dx].map((x) => backend.buffer(x.dataId));
-    const hiddenBufs = [dx, wHh!, mask!, dh].map((x) => backend.buffer(x.dataId));
-    backend.encodeTogether(2 * T);
-    for (let t = T - 1; t >= 0; t--) {
-      const u = { size: B * H, B, H, t };
-      runProgram(backend, gates, gateBufs, u, { threads: B * H, wg: WG });
-      runProgram(backend, backwardHidden, hiddenBufs, u, { threads: B * H, wg: WG });
-    }
+    const tile = stepTile(backend, B);
+    const prog = stepProgram(backwardSpec(actOf(attrs)), tile);
+    const bufs = [dy!, mask!, y!, wHh!, dh, dx].map((x) => backend.buffer(x.dataId));
+    backend.encodeTogether(T + 1);
+    for (let s = T; s >= 0; s--) runStep(backend, prog, tile, bufs, d, s);
     return [dx, weightGradFromStates(backend, op, dx, y!, h0!, H, d), dh];
   },
 };

@@ -1,0 +1,109 @@
+/**
+ * The per-time-step kernel shape shared by the fused LSTM/GRU/RNN forwards and backwards: a
+ * (hidden-unit tile, batch-row tile) grid. A workgroup of `tj` threads owns units j0..j0+tj of `rb`
+ * batch rows; each thread keeps the rb rows' accumulators in registers. The reduction runs in
+ * chunks of tj: the workgroup first stages the rb rows' next tj input values (h_{t-1} forward,
+ * dz_{t+1} backward) in workgroup memory, one load per thread per row, then every thread reads
+ * them from there and multiplies them with its column of the weights, `w[k·ld + j]`, so
+ * neighbouring threads read neighbouring addresses (coalesced) and each weight is read once per
+ * workgroup for all rb rows. The epilogue (gate math) then runs per (row, unit).
+ */
+import { WGSL_ELEMENTWISE_HELPERS } from '../../elementwise-table.js';
+import type { WebGPUBackend } from '../backend.js';
+import { runProgram, type Program, type StorageBinding } from '../program.js';
+
+/** Threads per workgroup along the hidden units (tj) and batch rows per workgroup (rb). */
+export interface StepTile { tj: number; rb: number }
+
+/**
+ * 64 units per workgroup (two 32-wide warps / one 64-wide wavefront of contiguous weight reads),
+ * fewer only on a device that allows fewer threads; 4 batch rows per workgroup once B ≥ 4 (each
+ * weight read then serves 4 rows), else 1 so B = 1..3 wastes no threads.
+ */
+export function stepTile(backend: WebGPUBackend, B: number): StepTile {
+  let tj = 64;
+  while (tj > 1 && tj > backend.limits.maxComputeInvocationsPerWorkgroup) tj >>= 1;
+  return { tj, rb: B >= 4 ? 4 : 1 };
+}
+
+export interface StepSpec {
+  key: string;
+  label: string;
+  bindings: StorageBinding[];
+  /** WGSL statements after the standard lets (H, B, t, T, BH, j, jc, b0): e.g. `let G = 4u * H;`. */
+  pre: string;
+  /** Reduction length, a WGSL expression of uniforms only (barriers need uniform control flow). */
+  K: string;
+  /** Accumulator type per row: f32, vec3<f32> or vec4<f32>. */
+  acc: string;
+  /** Statements setting `v` (f32) to the staged value of row `b`, column `k` (both in range). */
+  load: string;
+  /** Expression of the accumulator's type: the weights column `k` meets for unit `jc`. */
+  weights: string;
+  /** Per (row b, unit j) with `idx` = b·H + j and `a` = the row's sums; `continue` skips the row. */
+  epilogue: string;
+}
+
+const MASK_FN = 'fn step_on(t: u32, b: u32) -> bool { return (mask[t * u.B + b] & 0x7fffffffu) != 0u; }';
+
+/** A step program for one tile shape; the key carries the tile (one pipeline per shape class). */
+export function stepProgram(spec: StepSpec, tile: StepTile): Program {
+  const { tj, rb } = tile;
+  return {
+    key: `${spec.key}:${tj}x${rb}`, label: spec.label, bindings: spec.bindings,
+    uniforms: [{ name: 'B', type: 'u32' }, { name: 'H', type: 'u32' }, { name: 't', type: 'u32' }, { name: 'T', type: 'u32' }],
+    body: () => `${WGSL_ELEMENTWISE_HELPERS}
+${MASK_FN}
+var<workgroup> stage: array<f32, ${tj * rb}>;
+@compute @workgroup_size(${tj})
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let H = u.H; let B = u.B; let t = u.t; let T = u.T; let BH = B * H;
+  let j = wid.x * ${tj}u + lid.x;
+  let jc = min(j, H - 1u); // threads past H still stage and meet the barriers; they read a valid column
+  let b0 = wid.y * ${rb}u;
+${spec.pre}
+  let K = ${spec.K};
+  var acc: array<${spec.acc}, ${rb}>;
+  for (var k0 = 0u; k0 < K; k0 = k0 + ${tj}u) {
+    {
+      let k = k0 + lid.x;
+      for (var r = 0u; r < ${rb}u; r = r + 1u) {
+        let b = b0 + r;
+        var v = 0.0;
+        if (k < K && b < B) { ${spec.load} }
+        stage[r * ${tj}u + lid.x] = v;
+      }
+    }
+    workgroupBarrier();
+    let n = min(${tj}u, K - k0);
+    for (var kk = 0u; kk < n; kk = kk + 1u) {
+      let k = k0 + kk;
+      let wv = ${spec.weights};
+      for (var r = 0u; r < ${rb}u; r = r + 1u) { acc[r] = acc[r] + stage[r * ${tj}u + kk] * wv; }
+    }
+    workgroupBarrier();
+  }
+  if (j >= H) { return; }
+  for (var r = 0u; r < ${rb}u; r = r + 1u) {
+    let b = b0 + r;
+    if (b >= B) { break; }
+    let idx = b * H + j;
+    let a = acc[r];
+${spec.epilogue}
+  }
+}`,
+  };
+}
+
+/** Records one step dispatch over the (unit tiles, row tiles) grid. */
+export function runStep(
+  backend: WebGPUBackend, p: Program, tile: StepTile, buffers: GPUBuffer[],
+  d: { T: number; B: number; H: number }, t: number,
+): void {
+  const gx = Math.ceil(d.H / tile.tj), gy = Math.ceil(d.B / tile.rb);
+  const max = backend.limits.maxComputeWorkgroupsPerDimension;
+  if (gx > max || gy > max) {
+    throw new Error(`webgpu: ${p.label}: B=${d.B}, H=${d.H} need a ${gx}×${gy} workgroup grid, above this device's ${max} per dimension`);
+  }
+  runProgram(backend, p, buffers, { B: d.B, H: d.H, t, T: d.T }, [gx, gy, 1]);
+}
