@@ -5,3 +5,4 @@ export { selectRows, colSum, flushDenormals, flushMaxAbs, maxAbs, setFlushBelow 
 export { lstmForward, lstmBackward, gruForward, gruBackward, addRowsMasked, rnnForward, rnnBackward } from './cells';
 export { adamStep } from './optim';
 export { dropout } from './random';
+export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, rnnSequence, rnnSequenceBackward } from './sequence';

@@ -4,8 +4,8 @@ import type { CpuBackend } from '../cpu-backend.js';
 import { seqDims, valuesOf } from '../fused/common.js';
 import { copyIn, copyOut, jsOutput, maskIn, stepsPerChunk } from './chunks.js';
 import type { WasmRuntime } from './runtime.js';
-import { forwardChunks, packPlain, putStateGradients, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
-import { parallelGemm, splitRows } from './threads.js';
+import { forwardChunks, stepAt, packPlain, putStateGradients, packTransposed, putConcat, putMask, weightGrad, weightGradChunked } from './seq-common.js';
+import { parallelGemm, splitRows, wholeSequence } from './threads.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates, hLin. */
 export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: readonly TensorInfo[], keepState = true): TensorInfo[] {
@@ -18,12 +18,17 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
     const bias = rt.put(bHh!), h = rt.put(h0!), hh = rt.alloc(B * G);
     // Gate rows: the input preactivations, turned into the activated gates; aux: hLin.
     const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true };
-    const r = forwardChunks(rt, backend, spec, (_i, p) => {
-      parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
-      splitRows(rt, B, BH, (r0, r1, run) => {
-        const oG = r0 * G * 4, oH = r0 * H * 4;
-        run('gruForward', p.g + oG, hh + oG, bias, h + oH, p.y + oH, p.aux + oH, p.mask + r0 * 4, r1 - r0, H);
-      });
+    const whole = wholeSequence(rt, B * G * H, BH), pa = rt.alloc(rt.packedAFloats);
+    const r = forwardChunks(rt, backend, spec, (n, p0) => {
+      if (whole) return rt.x.gruSequence(n, p0.g, hh, bias, h, p0.y, p0.aux, p0.mask, pw, pa, B, H);
+      for (let i = 0; i < n; i++) {
+        const p = stepAt(p0, i, B, G, H);
+        parallelGemm(rt, B, G, H, h, H, pw, hh, G, false); // h·W_hhᵀ   (B, 3H)
+        splitRows(rt, B, BH, (r0, r1, run) => {
+          const oG = r0 * G * 4, oH = r0 * H * 4;
+          run('gruForward', p.g + oG, hh + oG, bias, h + oH, p.y + oH, p.aux + oH, p.mask + r0 * 4, r1 - r0, H);
+        });
+      }
     });
     return [r.y, backend.out(rt.output(h, BH), [B, H], 'float32'), r.gates!, r.aux!];
   } finally {
@@ -31,16 +36,25 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   }
 }
 
-/** One backward step at arena pointers: gate gradients, then dh_{t−1} = direct + dhh_t·W_hh (masked). */
-function backStep(rt: WasmRuntime, B: number, H: number, pw: number, dh: number, direct: number, tmp: number) {
+/**
+ * Backward steps n−1 … 0 at arena pointers (step 0's rows; hs: h_{t−1} per step): gate gradients,
+ * then dh_{t−1} = direct + dhh_t·W_hh (masked); one WebAssembly call unless threads split it.
+ */
+function backSteps(rt: WasmRuntime, B: number, H: number, pw: number, dh: number, direct: number, tmp: number) {
   const G = 3 * H, BH = B * H;
-  return (dxt: number, dhht: number, gt: number, lt: number, ht: number, dyt: number, mt: number): void => {
-    splitRows(rt, B, BH, (r0, r1, run) => {
-      const oG = r0 * G * 4, oH = r0 * H * 4;
-      run('gruBackward', dxt + oG, dhht + oG, direct + oH, gt + oG, lt + oH, ht + oH, dyt + oH, dh + oH, mt + r0 * 4, r1 - r0, H);
-    });
-    parallelGemm(rt, B, H, G, dhht, G, pw, tmp, H, false);
-    rt.x.addRowsMasked(dh, direct, tmp, mt, B, H);
+  const whole = wholeSequence(rt, B * G * H, BH), pa = rt.alloc(rt.packedAFloats);
+  return (n: number, dx: number, dhh: number, gates: number, hLin: number, hs: number, dy: number, mask: number): void => {
+    if (whole) return rt.x.gruSequenceBackward(n, dx, dhh, direct, gates, hLin, hs, dy, dh, mask, pw, tmp, pa, B, H);
+    for (let t = n - 1; t >= 0; t--) {
+      const o = t * B * G * 4, s = t * BH * 4, mt = mask + t * B * 4;
+      splitRows(rt, B, BH, (r0, r1, run) => {
+        const oG = r0 * G * 4, oH = r0 * H * 4;
+        run('gruBackward', dx + o + oG, dhh + o + oG, direct + oH, gates + o + oG, hLin + s + oH, hs + s + oH, dy + s + oH,
+          dh + oH, mt + r0 * 4, r1 - r0, H);
+      });
+      parallelGemm(rt, B, H, G, dhh + o, G, pw, tmp, H, false);
+      rt.x.addRowsMasked(dh, direct, tmp, mt, B, H);
+    }
   };
 }
 
@@ -60,11 +74,7 @@ export function gruBackwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
     const direct = rt.alloc(BH), tmp = rt.alloc(BH);
     const pw = packPlain(rt, wp, G, H);
     const dx = rt.alloc(T * B * G), dhh = rt.alloc(T * B * G);
-    const step = backStep(rt, B, H, pw, dh, direct, tmp);
-    for (let t = T - 1; t >= 0; t--) {
-      const o = t * B * G * 4, s = t * BH * 4;
-      step(dx + o, dhh + o, gates + o, hLin + s, hs + s, dyp + s, mask + t * B * 4);
-    }
+    backSteps(rt, B, H, pw, dh, direct, tmp)(T, dx, dhh, gates, hLin, hs, dyp, mask);
     const dw = weightGrad(rt, dhh, hs, T * B, G, H);
     const db = rt.alloc(G);
     rt.x.colSum(dhh, T * B, G, db);
@@ -91,7 +101,7 @@ function gruBackwardChunked(rt: WasmRuntime, backend: CpuBackend, inputs: readon
     const gates = rt.alloc(Tc * B * G), dx = rt.alloc(Tc * B * G), dhh = rt.alloc(Tc * B * G);
     const hLin = rt.alloc(Tc * BH), hs = rt.alloc(Tc * BH), dyC = rt.alloc(Tc * BH), mask = rt.alloc(Tc * B);
     const dxOut = jsOutput(T * B * G), dhhOut = jsOutput(T * B * G);
-    const step = backStep(rt, B, H, pw, dh, direct, tmp);
+    const steps = backSteps(rt, B, H, pw, dh, direct, tmp);
     for (let t0 = Math.floor((T - 1) / Tc) * Tc; t0 >= 0; t0 -= Tc) {
       const n = Math.min(Tc, T - t0);
       copyIn(rt, gates, gatesV!, t0 * B * G, n * B * G);
@@ -105,10 +115,7 @@ function gruBackwardChunked(rt: WasmRuntime, backend: CpuBackend, inputs: readon
       copyIn(rt, dyC, dy!, t0 * BH, n * BH);
       rt.x.flushDenormals(dyC, n * BH);
       maskIn(rt, mask, maskV!, t0 * B, n * B);
-      for (let i = n - 1; i >= 0; i--) {
-        const o = i * B * G * 4, s = i * BH * 4;
-        step(dx + o, dhh + o, gates + o, hLin + s, hs + s, dyC + s, mask + i * B * 4);
-      }
+      steps(n, dx, dhh, gates, hLin, hs, dyC, mask);
       copyOut(rt, dx, dxOut, t0 * B * G, n * B * G);
       copyOut(rt, dhh, dhhOut, t0 * B * G, n * B * G);
     }

@@ -35,6 +35,17 @@ export interface WasmExports {
   addRowsMasked(dh: number, direct: number, dhh: number, mask: number, B: number, H: number): void;
   rnnForward(pre: number, h: number, y: number, mask: number, B: number, H: number, relu: number): void;
   rnnBackward(dx: number, y: number, dy: number, dh: number, mask: number, B: number, H: number, relu: number): void;
+  lstmSequence(n: number, g: number, c: number, h: number, y: number, cells: number, mask: number, pw: number, pa: number,
+    B: number, H: number): void;
+  lstmSequenceBackward(n: number, dx: number, gates: number, cs: number, dy: number, dh: number, dc: number, mask: number,
+    pw: number, tmp: number, pa: number, B: number, H: number): void;
+  gruSequence(n: number, g: number, hh: number, bias: number, h: number, y: number, hLin: number, mask: number, pw: number,
+    pa: number, B: number, H: number): void;
+  gruSequenceBackward(n: number, dx: number, dhh: number, direct: number, gates: number, hLin: number, hs: number, dy: number,
+    dh: number, mask: number, pw: number, tmp: number, pa: number, B: number, H: number): void;
+  rnnSequence(n: number, g: number, h: number, y: number, mask: number, pw: number, pa: number, B: number, H: number, relu: number): void;
+  rnnSequenceBackward(n: number, dx: number, ys: number, dy: number, dh: number, mask: number, pw: number, tmp: number,
+    pa: number, B: number, H: number, relu: number): void;
 }
 
 /** Bytes below this offset belong to the module (its scratch space); the arena starts here. */

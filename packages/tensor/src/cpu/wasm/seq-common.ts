@@ -103,6 +103,11 @@ export interface StepPointers {
   mask: number;
 }
 
+/** Step i's pointers, for a chunk whose step 0 is `p` (B rows of gw gate floats and H outputs). */
+export function stepAt(p: StepPointers, i: number, B: number, gw: number, H: number): StepPointers {
+  return { g: p.g + i * B * gw * 4, y: p.y + i * B * H * 4, aux: p.aux && p.aux + i * B * H * 4, mask: p.mask + i * B * 4 };
+}
+
 export interface ForwardChunksSpec {
   T: number;
   B: number;
@@ -120,13 +125,14 @@ export interface ForwardChunksSpec {
 
 /**
  * The time loop of a fused forward, in chunks when the sequence is past the kernel-memory budget
- * (chunks.ts): each chunk's preactivations and mask are copied in, `step(i, p)` runs for its steps
- * (the caller's recurrent state carried in place), and past one chunk y, the gates and aux are
+ * (chunks.ts): each chunk's preactivations and mask are copied in, `run(n, p)` runs its n steps
+ * (p: step 0's pointers; step i's rows follow at i × their size; the caller's recurrent state
+ * carried in place), and past one chunk y, the gates and aux are
  * copied out to JS memory. Returns y, gates and aux as tensors (empty when not kept; gates/aux
  * null when not outputs). Call inside the kernel's mark/release.
  */
 export function forwardChunks(
-  rt: WasmRuntime, backend: CpuBackend, s: ForwardChunksSpec, step: (i: number, p: StepPointers) => void,
+  rt: WasmRuntime, backend: CpuBackend, s: ForwardChunksSpec, run: (n: number, p: StepPointers) => void,
 ): { y: TensorInfo; gates: TensorInfo | null; aux: TensorInfo | null } {
   const { T, B, H, gw } = s, BH = B * H, BG = B * gw;
   const Tc = stepsPerChunk(T, B, BG + (s.aux ? 2 : 1) * BH + B);
@@ -137,7 +143,7 @@ export function forwardChunks(
     const n = Math.min(Tc, T - t0);
     copyIn(rt, g, s.xProj, t0 * BG, n * BG);
     maskIn(rt, mask, s.mask, t0 * B, n * B);
-    for (let i = 0; i < n; i++) step(i, { g: g + i * BG * 4, y: y + i * BH * 4, aux: aux && aux + i * BH * 4, mask: mask + i * B * 4 });
+    run(n, { g, y, aux, mask });
     if (!out) continue;
     copyOut(rt, y, out.y, t0 * BH, n * BH);
     if (keepG) copyOut(rt, g, out.g, t0 * BG, n * BG);

@@ -122,6 +122,34 @@ function range(p: number, parts: number, count: number, unit: number): [number, 
   return [lo, p === parts - 1 ? count : unit * Math.floor(((p + 1) * blocks) / parts)];
 }
 
+let sequenceLoop: 'auto' | 'steps' = 'auto';
+let wholeSequences = 0;
+
+/**
+ * Test hook: 'steps' makes the fused layers cross into WebAssembly once per kernel per time step
+ * (the threaded path) even on one thread, so tests can compare it with the whole-sequence loop.
+ */
+export function setSequenceLoop(mode: 'auto' | 'steps'): void {
+  sequenceLoop = mode;
+}
+
+/**
+ * Whether a fused layer runs its time loop as one WebAssembly call (assembly/sequence.ts): yes
+ * unless worker threads would split its per-step products (`macs` multiply-adds) or gate math
+ * (`elements` values). Both paths make the same kernel calls per step, so the bits are the same.
+ */
+export function wholeSequence(rt: WasmRuntime, macs: number, elements: number): boolean {
+  if (sequenceLoop === 'steps') return false;
+  const whole = (macs < MIN_PARALLEL_MACS && elements < MIN_PARALLEL_ELEMENTS) || poolFor(rt) === null;
+  if (whole) wholeSequences++;
+  return whole;
+}
+
+/** How many fused-layer calls chose the whole-sequence loop so far (for tests). */
+export function wholeSequenceCount(): number {
+  return wholeSequences;
+}
+
 const direct = new WeakMap<WasmRuntime, Exec>();
 function execOn(rt: WasmRuntime): Exec {
   let e = direct.get(rt);
