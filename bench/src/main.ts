@@ -58,14 +58,6 @@ function vulkanIcd(): { env: NodeJS.ProcessEnv; note?: string } {
   return { env, note: 'webgpu: system Vulkan drivers (no NVIDIA ICD and no SwiftShader found)' };
 }
 
-/**
- * One process per workload, so that each row's peak RSS (ru_maxrss of its process) is that workload's
- * alone: a peak can only grow within a process, so deltas there would hide a smaller later workload.
- */
-function perWorkload(workloads: string[], run: (w: string[]) => Row[]): Row[] {
-  return workloads.flatMap((w) => run([w]));
-}
-
 function node(framework: string, backend: string, workloads: string[], nThreads = 1, childEnv: NodeJS.ProcessEnv = env): Row[] {
   if (workloads.length === 0) return [];
   console.error(`\n▶ ${framework} (${backend}, ${nThreads} thread${nThreads > 1 ? 's' : ''}): ${workloads.join(', ')}`);
@@ -148,21 +140,26 @@ if (on('recur') && (threadCounts.includes(2) || only.includes('W2'))) {
   notes.push(p.note);
   probe = p.median;
 }
-// Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
-// any case: the issue's target is the two-thread speed-up. The peers run with one thread.
-for (const t of threadCounts) if (on('recur')) rows.push(...perWorkload(wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6']), (w) => node('recur', 'cpu', w, t)));
-if (on('recur') && !threadCounts.includes(2)) rows.push(...node('recur', 'cpu', wl(['W2']), 2));
-if (on('tfjs')) rows.push(...perWorkload(wl(['W5', 'W3', 'W1', 'W4']), (w) => node('tfjs', 'wasm', w)));
 // tfjs-cpu training grew past 24 GB RSS within a few W1 steps here (the machine has 23 GB), so it
 // runs only with --tfjs-cpu-train; the issue's figures for it are 4.2 s (W1) and 5.5 s (W4).
 const tfjsCpuTrain = argv.includes('--tfjs-cpu-train');
-if (on('tfjs')) rows.push(...perWorkload(wl(tfjsCpuTrain ? ['W5', 'W3', 'W1', 'W4'] : ['W5', 'W3']), (w) => node('tfjs', 'cpu', w)));
 if (on('tfjs') && !tfjsCpuTrain && wl(['W1', 'W4']).length) notes.push('tfjs-cpu: W1/W4 not run (memory grows past 24 GB; pass --tfjs-cpu-train to try)');
 if (on('tfjs') && only.includes('W2')) notes.push('tfjs: W2 not run (tfjs-cpu needs ~280 s per step; tfjs-wasm aborts on this model)');
-if (on('onnxruntime')) rows.push(...node('onnxruntime', 'cpu', wl(['W3'])));
-const torchWork = wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6']);
-const blas = on('pytorch') && torchWork.length ? pytorchBlas() : undefined;
-if (blas) rows.push(...perWorkload(torchWork, (w) => pytorch(w, blas)));
+const blas = on('pytorch') && wl([...ALL]).length ? pytorchBlas() : undefined;
+// Workload by workload, each framework right after the other: this host's speed drifts over minutes,
+// so a ratio is fairest between runs seconds apart. One process per workload and framework, so each
+// row's peak RSS (ru_maxrss of its process) is that workload's alone: within one process a peak can
+// only grow, and deltas would hide a smaller later workload.
+for (const w of wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6'])) {
+  // Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
+  // any case: the issue's target is the two-thread speed-up. The peers run with one thread.
+  if (on('recur')) for (const t of threadCounts) rows.push(...node('recur', 'cpu', [w], t));
+  if (on('recur') && w === 'W2' && !threadCounts.includes(2)) rows.push(...node('recur', 'cpu', [w], 2));
+  if (on('tfjs') && ['W5', 'W3', 'W1', 'W4'].includes(w)) rows.push(...node('tfjs', 'wasm', [w]));
+  if (on('tfjs') && (tfjsCpuTrain ? ['W5', 'W3', 'W1', 'W4'] : ['W5', 'W3']).includes(w)) rows.push(...node('tfjs', 'cpu', [w]));
+  if (on('onnxruntime') && w === 'W3') rows.push(...node('onnxruntime', 'cpu', [w]));
+  if (blas) rows.push(...pytorch([w], blas));
+}
 
 // WebGPU: W3, W1, W4 by default; W2 only when --only lists it (minutes per step on SwiftShader).
 const explicitOnly = argv.includes('--only');
