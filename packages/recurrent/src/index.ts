@@ -16,13 +16,16 @@ export { Dropout, dropout, type DropoutOptions } from './layers/dropout.js';
 export { WordDropout } from './layers/word-dropout.js';
 export { maskedMaxPool, maskedMeanPool, POOL_MODES, type PoolMode } from './layers/pooling.js';
 export { type CellOptions } from './cells/cell-base.js';
-export { LSTMCell, lstmStep, type LstmStepResult } from './cells/lstm-cell.js';
-export { GRUCell, gruStep, type GruStepResult } from './cells/gru-cell.js';
-export { RNNCell, rnnStep, type Nonlinearity, type RNNCellOptions } from './cells/rnn-cell.js';
+export { LSTMCell } from './cells/lstm-cell.js';
+export { GRUCell } from './cells/gru-cell.js';
+export { RNNCell, type RNNCellOptions } from './cells/rnn-cell.js';
+// The step math and the composite time loops live in @recur/tensor (beside the sequence ops that
+// choose between them and the fused kernels); re-exported here under their earlier names.
 export {
+  lstmStep, gruStep, rnnStep, type LstmStepResult, type GruStepResult, type Nonlinearity,
   lstmSequenceComposite, gruSequenceComposite, rnnSequenceComposite,
-  type CompositeOptions, type LstmSequenceOut, type GruSequenceOut, type RnnSequenceOut,
-} from './rnn/composite.js';
+  type LstmSequenceResult as LstmSequenceOut, type GruSequenceResult as GruSequenceOut, type RnnSequenceResult as RnnSequenceOut,
+} from '@recur/tensor';
 export { checkLengths, stepMask, reverseIndices, reverseTime, type Lengths } from './rnn/packing.js';
 export {
   RecurrentBase, type RnnMode, type RecurrentOptions, type RecurrentForwardOptions, type RecurrentOutput, type GateRecord,

@@ -38,5 +38,6 @@ export { dropout } from './ops/dropout.js';
 export * from './ops/indexing.js';
 export * from './ops/nn.js';
 export { composite as opScope } from './ops/op-utils.js';
-export * from './ops/fused-rnn.js';
+export * from './ops/rnn-sequence.js';
+export { lstmStep, gruStep, rnnStep, type LstmStepResult, type GruStepResult, type Nonlinearity } from './ops/rnn-steps.js';
 export { adamUpdate, type AdamState, type AdamUpdateOptions, type AdamUpdateResult } from './ops/optim.js';

@@ -1,14 +1,8 @@
-/** Elman RNN step math and PyTorch's `nn.RNNCell`. */
-import { add, matMul, relu, scope, tanh, type Tensor } from '@recur/tensor';
+/** PyTorch's `nn.RNNCell` (the step math, `rnnStep`, lives in @recur/tensor beside the sequence ops). */
+import { rnnStep, scope, type Nonlinearity, type Tensor } from '@recur/tensor';
 import { CellBase, type CellOptions } from './cell-base.js';
 
-export type Nonlinearity = 'tanh' | 'relu';
-
-/** h' = act(gx + h·W_hhᵀ) with gx = x·W_ihᵀ + b_ih + b_hh [B, H]. */
-export function rnnStep(gx: Tensor, h: Tensor, wHh: Tensor, nonlinearity: Nonlinearity): Tensor {
-  const pre = add(gx, matMul(h, wHh, { transposeB: true })); // (B, H)
-  return nonlinearity === 'relu' ? relu(pre) : tanh(pre);
-}
+export type { Nonlinearity } from '@recur/tensor';
 
 export interface RNNCellOptions extends CellOptions {
   /** Default 'tanh'. */

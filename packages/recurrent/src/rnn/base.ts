@@ -1,11 +1,11 @@
 /**
  * The multi-layer, optionally bidirectional recurrent layer shared by RNN, LSTM and GRU (PyTorch's
  * `RNNBase`). Per layer and direction it projects the whole input with one matmul, then hands the
- * time loop to a sequence function: the backend's fused kernel when it has one, else the composite
- * reference path. Module code never changes between the two.
+ * time loop to one sequence op (`lstmSequence`/`gruSequence`/`rnnSequence` in @recur/tensor), which
+ * itself picks the backend's fused kernel or the composite path and whether to keep backward state.
  */
 import {
-  add, concat, formatShape, gruSequence, hasFusedRnn, linear, lstmSequence, reshape, rnnSequence, scope, willRecord,
+  add, concat, formatShape, gruSequence, linear, lstmSequence, reshape, rnnSequence, scope,
   slice, stack, transpose, type Tensor, zeros,
 } from '@recur/tensor';
 import { checkSizes } from '../cells/cell-base.js';
@@ -14,7 +14,6 @@ import { uniformInit } from '../init.js';
 import { dropout } from '../layers/dropout.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
-import { gruSequenceComposite, lstmSequenceComposite, rnnSequenceComposite } from './composite.js';
 import { checkLengths, needsMask, reverseIndices, reverseTime, stepMask, type Lengths } from './packing.js';
 
 export type RnnMode = 'lstm' | 'gru' | 'rnn';
@@ -146,10 +145,9 @@ export abstract class RecurrentBase extends Module {
       }
     }
     if (opts.c0 && this.mode !== 'lstm') throw new Error(`${name}: c0 is only for LSTM`);
-    const fused = (opts.fused ?? this.fused) && hasFusedRnn(this.mode);
+    const fused = opts.fused ?? this.fused;
     return scope(() => {
-      const masked = needsMask(lengths, T);
-      const mask = masked || fused ? stepMask(lengths, T, B, wantDtype as 'float32') : null;
+      const mask = needsMask(lengths, T) ? stepMask(lengths, T, B, wantDtype as 'float32') : null; // (T, B)
       const revIdx = D === 2 ? reverseIndices(lengths, T, B) : null;
       const init = (s: Tensor | undefined, i: number) => (s ? reshape(slice(s, [i, 0, 0], [1, B, H]), [B, H]) : zeros([B, H], wantDtype));
       let x = this.batchFirst ? transpose(input, [1, 0, 2]) : input; // (T, B, I)
@@ -183,21 +181,13 @@ export abstract class RecurrentBase extends Module {
     });
   }
 
-  /** One direction's time loop: fused kernel or composite path, same contract. */
-  private sequence(xProj: Tensor, w: Weights, h0: Tensor, c0: Tensor, mask: Tensor | null, fused: boolean, wantGates: boolean):
+  /** One direction's time loop: one op, which picks the fused kernel or the composite path. */
+  private sequence(xProj: Tensor, w: Weights, h0: Tensor, c0: Tensor, mask: Tensor | null, fused: boolean, gates: boolean):
     { y: Tensor; hN: Tensor; cN?: Tensor; gates?: Tensor; cells?: Tensor } {
     const wHh = w.wHh.value;
-    if (fused) {
-      // The backward state (gates, cells) only when a gradient can reach this call (the engine's
-      // recording hint, set by autograd), or gates are asked for.
-      const keepState = wantGates || willRecord([xProj, wHh, h0, c0, w.bHh?.value]);
-      if (this.mode === 'lstm') return lstmSequence(xProj, wHh, h0, c0, mask!, { keepState });
-      if (this.mode === 'gru') return gruSequence(xProj, wHh, w.bHh?.value ?? zeros([wHh.shape[0]!], wHh.dtype), h0, mask!, { keepState });
-      return rnnSequence(xProj, wHh, h0, mask!, this.nonlinearity);
-    }
-    if (this.mode === 'lstm') return lstmSequenceComposite(xProj, wHh, h0, c0, mask, { gates: wantGates });
-    if (this.mode === 'gru') return gruSequenceComposite(xProj, wHh, w.bHh?.value ?? null, h0, mask, { gates: wantGates });
-    return rnnSequenceComposite(xProj, wHh, h0, mask, this.nonlinearity);
+    if (this.mode === 'lstm') return lstmSequence(xProj, wHh, h0, c0, mask, { fused, gates });
+    if (this.mode === 'gru') return gruSequence(xProj, wHh, w.bHh?.value ?? null, h0, mask, { fused, gates });
+    return rnnSequence(xProj, wHh, h0, mask, this.nonlinearity, { fused });
   }
 
   /** PyTorch's extra_repr: `100, 256, num_layers=2, dropout=0.5, bidirectional=True`. */
