@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--w2-steps 6] [--threads 1,2] [--backend cpu,webgpu]`:
+ * `pnpm bench [--only W1,W3] [--frameworks recur,tfjs] [--runs 5] [--rounds 1] [--w2-steps 6] [--threads 1,2] [--backend cpu,webgpu]`:
  * runs the workloads for Recur and the peers it can install (tfjs cpu and wasm, onnxruntime-node,
  * PyTorch via /usr/bin/python3 when it has torch, on OpenBLAS: blas.ts), each workload in its own
  * process with one thread, prints medians, peak RSS and each Recur row's time over the best peer's in
@@ -13,7 +13,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { blasFromTorchConfig, classifyBlas, ensureOpenBlas, refusal, type BlasInfo } from './blas.js';
-import { annotateRatios } from './ratios.js';
+import { annotateRatios, combineRounds } from './ratios.js';
 import { ALL, type Row } from './workloads.js';
 import { printGpuTargets, printSummary, printTable, printTargets } from './report.js';
 
@@ -28,6 +28,9 @@ const opt = (name: string, dflt: string) => {
 const only = opt('only', [...ALL.filter((w) => w !== 'W6'), 'glove'].join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const runs = Math.max(5, Number(opt('runs', '5')));
 const w2Steps = Number(opt('w2-steps', '6'));
+// Rounds: every framework once per workload, repeated; rows give the median of the rounds' medians
+// and each round's ratio, since other jobs on a shared host can swing one round's ratio by 2×.
+const rounds = Math.max(1, Math.floor(Number(opt('rounds', '1'))) || 1);
 const frameworks = opt('frameworks', 'recur,tfjs,onnxruntime,pytorch').split(',');
 const threadCounts = [...new Set(opt('threads', '1').split(',').map((s) => Number(s.trim())))];
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1 || t > 64)) throw new Error(`bench: --threads takes integers from 1 to 64, got ${opt('threads', '1')}`);
@@ -132,7 +135,7 @@ function scalingProbe(rounds = 3, seconds = 4): { note: string; median?: number 
     + `(${rounds} alternating rounds; median ${median.toFixed(2)}×): the room any two-thread speed-up in this run had` };
 }
 
-const rows: Row[] = [];
+const raw: Row[][] = Array.from({ length: rounds }, () => []);
 let probe: number | undefined;
 if (on('recur') && (threadCounts.includes(2) || only.includes('W2'))) {
   console.error('\n▶ machine two-core scaling probe (3 rounds × 8 s)');
@@ -150,7 +153,7 @@ const blas = on('pytorch') && wl([...ALL]).length ? pytorchBlas() : undefined;
 // so a ratio is fairest between runs seconds apart. One process per workload and framework, so each
 // row's peak RSS (ru_maxrss of its process) is that workload's alone: within one process a peak can
 // only grow, and deltas would hide a smaller later workload.
-for (const w of wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6'])) {
+for (const w of wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6'])) for (const rows of raw) {
   // Recur with each --threads count (its WebAssembly kernels' worker threads), and W2 with 2 threads in
   // any case: the issue's target is the two-thread speed-up. The peers run with one thread.
   if (on('recur')) for (const t of threadCounts) rows.push(...node('recur', 'cpu', [w], t));
@@ -160,6 +163,8 @@ for (const w of wl(['W5', 'W3', 'W1', 'W4', 'W2', 'W6'])) {
   if (on('onnxruntime') && w === 'W3') rows.push(...node('onnxruntime', 'cpu', [w]));
   if (blas) rows.push(...pytorch([w], blas));
 }
+const rows = combineRounds(raw);
+annotateRatios(rows, raw); // before the merge: ratios only within this run
 
 // WebGPU: W3, W1, W4 by default; W2 only when --only lists it (minutes per step on SwiftShader).
 const explicitOnly = argv.includes('--only');
@@ -169,8 +174,6 @@ if (backends.includes('webgpu')) {
   if (icd.note) notes.push(icd.note);
   rows.push(...node('recur', 'webgpu', list, 1, icd.env));
 }
-
-annotateRatios(rows); // before the merge: ratios only within this run
 
 // Merge: replace rows of the same (workload, framework, backend, threads, batch), keep the rest
 // (the GloVe row written by @recur/text's bench, earlier subsets).
@@ -192,5 +195,5 @@ printSummary(rows);
 if (blas) console.log(`\npytorch BLAS: ${blas.kind} — sgemm_ from ${blas.library}${blas.openblas_config ? ` (${blas.openblas_config})` : ''}; build: ${blas.build}${blas.alternative ? `; ${blas.alternative}` : ''}`);
 if (backends.includes('cpu')) printTargets(rows, probe);
 printGpuTargets(rows);
-for (const n of notes) console.log(`note: ${n}`);
+for (const n of new Set(notes)) console.log(`note: ${n}`); // rounds repeat the same notes
 console.log(`\nwrote ${path.relative(process.cwd(), file) || file}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annotateRatios, bestPeer, describeRatio, ratioTo } from './ratios.js';
+import { annotateRatios, bestPeer, combineRounds, describeRatio, ratioTo } from './ratios.js';
 import type { Row } from './workloads.js';
 
 const row = (framework: Row['framework'], workload: string, ms: number, extra: Partial<Row> = {}): Row =>
@@ -45,5 +45,27 @@ describe('describeRatio', () => {
     expect(describeRatio(1.24)).toBe('1.24× (slower)');
     expect(describeRatio(0.8)).toBe('0.80× (1.25× faster)');
     expect(describeRatio(1)).toBe('1.00× (even)');
+  });
+});
+
+describe('combineRounds', () => {
+  it('takes the median of the rounds and keeps each round\'s ratio against that round\'s best peer', () => {
+    const rounds = [
+      [row('recur', 'W1', 80, { max_rss_mb: 190 }), row('pytorch', 'W1', 200, { max_rss_mb: 315 })],
+      [row('recur', 'W1', 200, { max_rss_mb: 192 }), row('pytorch', 'W1', 210, { max_rss_mb: 310 })],
+      [row('recur', 'W1', 90, { max_rss_mb: 191 }), row('pytorch', 'W1', 100, { max_rss_mb: 312 })],
+    ];
+    const rows = combineRounds(rounds);
+    expect(rows.map((r) => [r.framework, r.ms_median, r.max_rss_mb])).toEqual([['recur', 90, 192], ['pytorch', 200, 315]]);
+    expect(rows[0]!.rounds_ms).toEqual([80, 200, 90]);
+    annotateRatios(rows, rounds);
+    expect(rows[0]!.vs_best_peer).toEqual({ peer: 'pytorch', peer_ms: 200, ratio: 0.45, round_ratios: [0.4, 0.952, 0.9] });
+  });
+
+  it('recomputes W5\'s GFLOP/s from the combined time and leaves one round alone', () => {
+    const w5 = (ms: number) => row('recur', 'W5', ms, { batch: 1024, gflops: 1 });
+    expect(combineRounds([[w5(50)], [w5(100)], [w5(70)]])[0]!.gflops).toBeCloseTo(30.7, 1);
+    const one = [[w5(50)]];
+    expect(combineRounds(one)).toBe(one[0]);
   });
 });

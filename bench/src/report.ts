@@ -7,6 +7,8 @@ export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s`
 const isGpu = (r: Row) => r.backend === 'webgpu';
 const label = (r: Row) => `${r.framework}${r.framework === 'tfjs' || isGpu(r) ? `-${r.backend}` : ''}${r.threads > 1 ? ` ×${r.threads}` : ''}`;
 
+/** `; rounds 0.39, 0.97×`: each round's ratio against that round's best peer (with --rounds). */
+const roundsOf = (r: Row) => (r.vs_best_peer?.round_ratios?.length ? `; rounds ${r.vs_best_peer.round_ratios.map((x) => x.toFixed(2)).join(', ')}×` : '');
 const rss = (r: Row) => (r.max_rss_mb !== undefined ? `${r.max_rss_mb} MiB` : '');
 
 /**
@@ -22,7 +24,7 @@ export function printTable(rows: Row[]): void {
     const recur = group.find((r) => r.framework === 'recur' && r.threads === 1 && !isGpu(r));
     for (const r of group) {
       const more = r.framework === 'recur' && r.threads > 1 && r.paired_one_thread_ms;
-      const ratio = r.vs_best_peer ? `best peer ${r.vs_best_peer.peer}: ${describeRatio(r.vs_best_peer.ratio)}`
+      const ratio = r.vs_best_peer ? `best peer ${r.vs_best_peer.peer}: ${describeRatio(r.vs_best_peer.ratio)}${roundsOf(r)}`
         : r.framework !== 'recur' && recur ? `${(recur.ms_median / r.ms_median).toFixed(2)}×` : '';
       // Threaded Recur rows also give their speed-up over one-thread steps run alternately with them.
       const speedup = more ? `; ${(r.paired_one_thread_ms! / r.ms_median).toFixed(2)}× over 1 thread (alternating steps)` : '';
@@ -45,9 +47,10 @@ export function printSummary(rows: Row[]): void {
     const cell = (p: string) => { const x = rows.find((o) => o.framework !== 'recur' && peerName(o) === p && o.workload === r.workload && o.batch === r.batch); return (x ? fmtMs(x.ms_median) : '—').padStart(11); };
     const torch = rows.find((o) => o.framework === 'pytorch' && o.workload === r.workload && o.batch === r.batch);
     const best = r.vs_best_peer ? `${describeRatio(r.vs_best_peer.ratio)} ${r.vs_best_peer.peer}` : 'no peer ran it';
+    const spread = r.vs_best_peer?.round_ratios?.length ? ` [${Math.min(...r.vs_best_peer.round_ratios).toFixed(2)}–${Math.max(...r.vs_best_peer.round_ratios).toFixed(2)}]` : '';
     const mem = `${r.max_rss_mb ?? '?'} / ${torch?.max_rss_mb ?? '—'} MiB`;
     const name = `${r.workload} ${NAMES[r.workload] ?? ''}${r.workload === 'W3' ? `, batch ${r.batch}` : ''}`;
-    console.log(`  ${name.padEnd(34)} ${fmtMs(r.ms_median).padStart(11)} ${peers.map(cell).join(' ')}   ${best.padEnd(29)} ${mem}`);
+    console.log(`  ${name.padEnd(34)} ${fmtMs(r.ms_median).padStart(11)} ${peers.map(cell).join(' ')}   ${(best + spread).padEnd(29)} ${mem}`);
   }
   console.log('  peak RSS: each workload in its own process, whole-process peak (ru_maxrss), runtime included (W3: both batches in one process)');
 }

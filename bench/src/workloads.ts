@@ -38,7 +38,9 @@ export interface Row {
   /** That process's resident set (MiB) once the framework was loaded, before the workload started. */
   base_rss_mb?: number;
   /** Recur rows: time over the fastest peer's for the same workload and batch in the same run (ratios.ts). */
-  vs_best_peer?: { peer: string; peer_ms: number; ratio: number };
+  vs_best_peer?: { peer: string; peer_ms: number; ratio: number; round_ratios?: number[] };
+  /** With --rounds: each round's median (ms_median is their median). */
+  rounds_ms?: number[];
   /** PyTorch rows: the BLAS it ran on (blas.ts). */
   blas?: BlasInfo;
   /** Threaded rows: the median of the one-thread steps run alternately with them. */
