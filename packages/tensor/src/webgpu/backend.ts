@@ -35,6 +35,8 @@ export interface WebGPUBackendLimits {
   /** Threads per workgroup and workgroup memory: the matmul picks its tile sizes from these. */
   maxComputeInvocationsPerWorkgroup: number;
   maxComputeWorkgroupStorageSize: number;
+  /** Byte alignment of a storage binding's offset (the fused step kernels bind time slices). */
+  minStorageBufferOffsetAlignment: number;
 }
 
 /** Rounds a byte size to the pool's size class (multiples of 16 bytes, at least 16). */

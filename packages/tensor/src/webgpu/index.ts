@@ -94,6 +94,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     maxComputeInvocationsPerWorkgroup: Math.min(options.limits?.maxComputeInvocationsPerWorkgroup ?? Infinity,
       device.limits.maxComputeInvocationsPerWorkgroup),
     maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+    minStorageBufferOffsetAlignment: device.limits.minStorageBufferOffsetAlignment,
   };
   registerKernels(webgpuKernels as KernelConfig<string, never>[]);
   const backend = new WebGPUBackend(device, adapterInfo, limits, gpu);

@@ -138,12 +138,18 @@ export class PipelineCache {
   }
 }
 
+/** A storage binding: a whole buffer, or a byte range of one (offset a multiple of the device's alignment). */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+
+const isRange = (b: Binding): b is { buffer: GPUBuffer; offset: number; size: number } => 'offset' in b;
+
 /**
  * Records one dispatch of `p` over `buffers` (in binding order) with `uniforms`, on `grid`
  * workgroups (`[x, y, z]`) or, given a number, enough linear workgroups of `wg` threads for it.
+ * `stats.boundBytes` counts the bound sizes (a range counts its size, not its buffer's).
  */
 export function runProgram(
-  backend: WebGPUBackend, p: Program, buffers: GPUBuffer[],
+  backend: WebGPUBackend, p: Program, buffers: Binding[],
   uniforms: Record<string, number | readonly number[]>, grid: [number, number, number] | { threads: number; wg: number },
 ): void {
   if (buffers.length !== p.bindings.length) {
@@ -157,7 +163,7 @@ export function runProgram(
   const ubuf = backend.uniformBuffer(packUniforms(p.uniforms, uniforms));
   const bindGroup = backend.device.createBindGroup({
     layout,
-    entries: [{ binding: 0, resource: { buffer: ubuf } }, ...buffers.map((b, i) => ({ binding: i + 1, resource: { buffer: b } }))],
+    entries: [{ binding: 0, resource: { buffer: ubuf } }, ...buffers.map((b, i) => ({ binding: i + 1, resource: isRange(b) ? b : { buffer: b } }))],
   });
   const pass = backend.computePass();
   pass.setPipeline(pipeline);

@@ -1,11 +1,13 @@
 /**
  * The fused kernels' cost on WebGPU: W_hhᵀ is packed once per weight version (a changed weight —
  * an optimizer step's output, or new storage that got the old weight's pooled GPU buffer — is
- * packed again, and the packed copy is freed with its weight); one dispatch per time step forward
- * and backward; and the step kernels on a device that allows only 32 threads per workgroup.
+ * packed again, and the packed copy is freed with its weight); a step binds its own time rows, not
+ * whole sequences; one dispatch per time step forward and backward; and the step kernels on a
+ * device that allows only 32 threads per workgroup.
  */
 import { describe, expect, it } from 'vitest';
 import { adamUpdate, memory, runKernel, setBackend, tensor, type Tensor } from '../../src/index.js';
+import { poolSize } from '../../src/webgpu/backend.js';
 import type { WebGPUBackend } from '../../src/webgpu/index.js';
 import { cotangents, gatesOf, makeCase, maskOf, reference, worst, type Kind } from '../fused-reference.js';
 import { gradFields, runFused } from '../fused-harness.js';
@@ -38,10 +40,11 @@ describe('fused recurrent kernels on WebGPU: packing and dispatches', () => {
       const mask = tensor(maskOf(c), [T, B]);
       /** y and the dispatches of one forward call. */
       const forward = async (w: Tensor) => {
-        const d0 = b.stats.dispatches;
+        const d0 = b.stats.dispatches, bytes0 = b.stats.boundBytes;
         const out = runKernel('LSTMSequence', [x, w, h0, c0, mask]);
         try {
-          return { y: Float64Array.from(await out[0]!.data()), dispatches: b.stats.dispatches - d0 };
+          const bound = b.stats.boundBytes - bytes0;
+          return { y: Float64Array.from(await out[0]!.data()), dispatches: b.stats.dispatches - d0, bound };
         } finally {
           for (const t of out) t.dispose();
         }
@@ -55,6 +58,12 @@ describe('fused recurrent kernels on WebGPU: packing and dispatches', () => {
       const again = await forward(w1);
       expect(again.dispatches).toBe(T); // the packed copy is reused
       expect(again.y).toEqual(first.y);
+      // Each step binds the weights and the state whole, and only its own time row of xProj, mask,
+      // y, gates and cells (from an offset rounded down to the device's alignment).
+      const whole = poolSize(G * H * 4) + poolSize(2 * B * H * 4) + poolSize(B * H * 4);
+      const rows = (2 * B * G + 2 * B * H + B) * 4;
+      expect(again.bound).toBeGreaterThanOrEqual(T * (whole + rows));
+      expect(again.bound).toBeLessThanOrEqual(T * (whole + rows + 5 * (b.limits.minStorageBufferOffsetAlignment - 4)));
 
       // An optimizer step returns a new weight: packed again, results follow the new values.
       const grad = tensor(changed, [G, H]);

@@ -8,11 +8,13 @@ import type { TensorInfo } from '../../backend.js';
 import { linearMain, runProgram, type Program } from '../program.js';
 import type { Cfg } from './common.js';
 import { cloneState, MASK, packedTransposed, previousStates, r, scratch, seqDims, w, weightGrad, WG } from './fused-common.js';
-import { runStep, stepProgram, stepTile, type StepSpec } from './fused-step.js';
+import { bothRows, prevRows, runStep, stepProgram, stepRow, stepTile, type StepSpec } from './fused-step.js';
 import { runReduce } from './reduce.js';
 
 const forwardSpec: StepSpec = {
-  key: 'gru:fwd', label: 'GRUSequence step',
+  key: 'gru:fwd', label: 'GRUSequence step', gates: 3,
+  slices: [{ name: 'xp', width: 'BG', rows: stepRow }, { name: 'mask', width: 'B', rows: stepRow }, { name: 'y', width: 'BH', rows: stepRow },
+    { name: 'gates', width: 'BG', rows: stepRow }, { name: 'hlin', width: 'BH', rows: stepRow }],
   bindings: [r('xp'), r('wt'), r('bh'), MASK, w('hs'), w('y'), w('gates'), w('hlin')],
   pre: '  let G = 3u * H;\n  let cur = (t % 2u) * BH;', K: 'H', acc: 'vec3<f32>',
   load: 'v = hs[cur + b * H + k];',
@@ -54,7 +56,7 @@ const gruSequence: Cfg = {
     const buf = (x: TensorInfo) => backend.buffer(x.dataId);
     const bufs = [buf(xProj!), packedTransposed(backend, wHh!, 3 * H, H), buf(bHh!), buf(mask!), buf(hs), buf(y), buf(gates), buf(hLin)];
     backend.encodeTogether(T);
-    for (let t = 0; t < T; t++) runStep(backend, prog, tile, bufs, d, t);
+    for (let t = 0; t < T; t++) runStep(backend, prog, forwardSpec, tile, bufs, d, t);
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
     return [y, hN, gates, hLin];
@@ -65,7 +67,9 @@ const gruSequence: Cfg = {
 // at s, where dhh_s = dx[s] with its n part times r (staged that way, so dhh needs no per-step
 // buffer); then step s-1's pre-activation gradients (dr, dz, dn) into dx[s-1].
 const backwardSpec: StepSpec = {
-  key: 'gru:bwd', label: 'GRUSequenceGrad step',
+  key: 'gru:bwd', label: 'GRUSequenceGrad step', gates: 3,
+  slices: [{ name: 'dy', width: 'BH', rows: bothRows }, { name: 'mask', width: 'B', rows: bothRows }, { name: 'gates', width: 'BG', rows: bothRows },
+    { name: 'hlin', width: 'BH', rows: prevRows }, { name: 'hprev', width: 'BH', rows: prevRows }, { name: 'dx', width: 'BG', rows: bothRows }],
   bindings: [r('dy'), MASK, r('gates'), r('hlin'), r('hprev'), r('wh'), w('dh'), w('dx')],
   pre: '  let G = 3u * H;\n  let s = t;', K: 'select(0u, G, s < T)', acc: 'f32',
   load: 'let q = (s * B + b) * G + k;\n        v = dx[q];\n        if (k >= 2u * H) { v = v * gates[q - 2u * H]; }',
@@ -110,7 +114,7 @@ const gruSequenceGrad: Cfg = {
     const prog = stepProgram(backwardSpec, tile);
     const bufs = [dy!, mask!, gates!, hLin!, prev, wHh!, dh, dx].map((x) => backend.buffer(x.dataId));
     backend.encodeTogether(T + 1);
-    for (let s = T; s >= 0; s--) runStep(backend, prog, tile, bufs, d, s);
+    for (let s = T; s >= 0; s--) runStep(backend, prog, backwardSpec, tile, bufs, d, s);
     const dhh = scratch(backend, op, [T * B, G]);
     runProgram(backend, hiddenSideProgram, [dx, gates!, dhh].map((x) => backend.buffer(x.dataId)), { size: T * B * G, H }, { threads: T * B * G, wg: WG });
     const dw = weightGrad(backend, op, dhh, prev, G, d);

@@ -8,10 +8,12 @@
 import type { TensorInfo } from '../../backend.js';
 import type { Cfg } from './common.js';
 import { cloneState, MASK, packedTransposed, r, scratch, seqDims, w, weightGradFromStates } from './fused-common.js';
-import { runStep, stepProgram, stepTile, type StepSpec } from './fused-step.js';
+import { bothRows, prevRows, runStep, stepProgram, stepRow, stepTile, type StepSpec } from './fused-step.js';
 
 const forwardSpec: StepSpec = {
-  key: 'lstm:fwd', label: 'LSTMSequence step',
+  key: 'lstm:fwd', label: 'LSTMSequence step', gates: 4,
+  slices: [{ name: 'xp', width: 'BG', rows: stepRow }, { name: 'mask', width: 'B', rows: stepRow }, { name: 'y', width: 'BH', rows: stepRow },
+    { name: 'gates', width: 'BG', rows: stepRow }, { name: 'cells', width: 'BH', rows: stepRow }],
   bindings: [r('xp'), r('wt'), MASK, w('hs'), w('c'), w('y'), w('gates'), w('cells')],
   pre: '  let G = 4u * H;\n  let cur = (t % 2u) * BH;', K: 'H', acc: 'vec4<f32>',
   load: 'v = hs[cur + b * H + k];',
@@ -55,7 +57,7 @@ const lstmSequence: Cfg = {
     const buf = (x: TensorInfo) => backend.buffer(x.dataId);
     const bufs = [buf(xProj!), packedTransposed(backend, wHh!, 4 * H, H), buf(mask!), buf(hs), buf(cN), buf(y), buf(gates), buf(cells)];
     backend.encodeTogether(T);
-    for (let t = 0; t < T; t++) runStep(backend, prog, tile, bufs, d, t);
+    for (let t = 0; t < T; t++) runStep(backend, prog, forwardSpec, tile, bufs, d, t);
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
     return [y, hN, cN, gates, cells];
@@ -66,7 +68,9 @@ const lstmSequence: Cfg = {
 // default allows 8 storage buffers per stage). dh_{s-1} = dz_s·W_hh on rows active at s (padded
 // rows carry it); then step s-1's gate gradients into dx[s-1] and the cell gradient carried back.
 const backwardSpec: StepSpec = {
-  key: 'lstm:bwd', label: 'LSTMSequenceGrad step',
+  key: 'lstm:bwd', label: 'LSTMSequenceGrad step', gates: 4,
+  slices: [{ name: 'dy', width: 'BH', rows: prevRows }, { name: 'mask', width: 'B', rows: bothRows }, { name: 'gates', width: 'BG', rows: prevRows },
+    { name: 'cells', width: 'BH', rows: (s) => [s - 2, s] }, { name: 'dx', width: 'BG', rows: bothRows }],
   bindings: [r('dy'), MASK, r('gates'), r('cells'), r('c0'), r('wh'), w('st'), w('dx')],
   pre: '  let G = 4u * H;\n  let s = t;', K: 'select(0u, G, s < T)', acc: 'f32',
   load: 'v = dx[(s * B + b) * G + k];',
@@ -111,7 +115,7 @@ const lstmSequenceGrad: Cfg = {
     const prog = stepProgram(backwardSpec, tile);
     const bufs = [dy!, mask!, gates!, cells!, c0!, wHh!, st, dx].map((x) => backend.buffer(x.dataId));
     backend.encodeTogether(T + 1);
-    for (let s = T; s >= 0; s--) runStep(backend, prog, tile, bufs, d, s);
+    for (let s = T; s >= 0; s--) runStep(backend, prog, backwardSpec, tile, bufs, d, s);
     const dh = backend.makeOutput(op, [B, H], 'float32');
     const dc = backend.makeOutput(op, [B, H], 'float32');
     backend.copy(backend.buffer(st.dataId), 0, backend.buffer(dh.dataId), 0, bh);

@@ -5,12 +5,13 @@
  */
 import type { Cfg } from './common.js';
 import { cloneState, MASK, packedTransposed, r, scratch, seqDims, w, weightGradFromStates } from './fused-common.js';
-import { runStep, stepProgram, stepTile, type StepSpec } from './fused-step.js';
+import { bothRows, prevRows, runStep, stepProgram, stepRow, stepTile, type StepSpec } from './fused-step.js';
 
 type Act = 'tanh' | 'relu';
 
 const forwardSpec = (act: Act): StepSpec => ({
-  key: `rnn:fwd:${act}`, label: `RNNSequence step (${act})`,
+  key: `rnn:fwd:${act}`, label: `RNNSequence step (${act})`, gates: 1,
+  slices: [{ name: 'xp', width: 'BH', rows: stepRow }, { name: 'mask', width: 'B', rows: stepRow }, { name: 'y', width: 'BH', rows: stepRow }],
   bindings: [r('xp'), r('wt'), MASK, w('hs'), w('y')],
   pre: '  let cur = (t % 2u) * BH;', K: 'H', acc: 'f32',
   load: 'v = hs[cur + b * H + k];',
@@ -31,7 +32,9 @@ const forwardSpec = (act: Act): StepSpec => ({
 // rows carry dh), then step s-1's gradient dz = (dh + dy)·act' into dx[s-1]. dx[s] was written by
 // the previous dispatch, so one dispatch per step suffices.
 const backwardSpec = (act: Act): StepSpec => ({
-  key: `rnn:bwd:${act}`, label: `RNNSequenceGrad step (${act})`,
+  key: `rnn:bwd:${act}`, label: `RNNSequenceGrad step (${act})`, gates: 1,
+  slices: [{ name: 'dy', width: 'BH', rows: prevRows }, { name: 'mask', width: 'B', rows: bothRows }, { name: 'y', width: 'BH', rows: prevRows },
+    { name: 'dx', width: 'BH', rows: bothRows }],
   bindings: [r('dy'), MASK, r('y'), r('wh'), w('dh'), w('dx')],
   pre: '  let s = t;', K: 'select(0u, H, s < T)', acc: 'f32',
   load: 'v = dx[s * BH + b * H + k];',
@@ -61,12 +64,13 @@ const rnnSequence: Cfg = {
     const bh = B * H * 4;
     backend.copy(backend.buffer(h0!.dataId), 0, backend.buffer(hs.dataId), 0, bh);
     const tile = stepTile(backend, B);
-    const prog = stepProgram(forwardSpec(actOf(attrs)), tile);
+    const spec = forwardSpec(actOf(attrs));
+    const prog = stepProgram(spec, tile);
     const wt = packedTransposed(backend, wHh!, H, H);
     const buf = (x: { dataId: object }) => backend.buffer(x.dataId);
     const bufs = [buf(xProj!), wt, buf(mask!), buf(hs), buf(y)];
     backend.encodeTogether(T);
-    for (let t = 0; t < T; t++) runStep(backend, prog, tile, bufs, d, t);
+    for (let t = 0; t < T; t++) runStep(backend, prog, spec, tile, bufs, d, t);
     backend.copy(backend.buffer(hs.dataId), (T % 2) * bh, backend.buffer(hN.dataId), 0, bh);
     backend.release(hs.dataId);
     return [y, hN];
@@ -83,10 +87,11 @@ const rnnSequenceGrad: Cfg = {
     const dx = backend.makeOutput(op, [T, B, H], 'float32');
     const dh = cloneState(backend, op, dhN!);
     const tile = stepTile(backend, B);
-    const prog = stepProgram(backwardSpec(actOf(attrs)), tile);
+    const spec = backwardSpec(actOf(attrs));
+    const prog = stepProgram(spec, tile);
     const bufs = [dy!, mask!, y!, wHh!, dh, dx].map((x) => backend.buffer(x.dataId));
     backend.encodeTogether(T + 1);
-    for (let s = T; s >= 0; s--) runStep(backend, prog, tile, bufs, d, s);
+    for (let s = T; s >= 0; s--) runStep(backend, prog, spec, tile, bufs, d, s);
     return [dx, weightGradFromStates(backend, op, dx, y!, h0!, H, d), dh];
   },
 };

@@ -10,7 +10,7 @@
  */
 import { WGSL_ELEMENTWISE_HELPERS } from '../../elementwise-table.js';
 import type { WebGPUBackend } from '../backend.js';
-import { runProgram, type Program, type StorageBinding } from '../program.js';
+import { runProgram, type Binding, type Program, type StorageBinding } from '../program.js';
 
 /** Threads per workgroup along the hidden units (tj) and batch rows per workgroup (rb). */
 export interface StepTile { tj: number; rb: number }
@@ -42,6 +42,29 @@ export interface StepSpec {
   weights: string;
   /** Per (row b, unit j) with `idx` = b·H + j and `a` = the row's sums; `continue` skips the row. */
   epilogue: string;
+  /** Gates per hidden unit (G = gates·H): 4 LSTM, 3 GRU, 1 RNN. */
+  gates: number;
+  /** Bindings a dispatch touches only some time rows of: bound as those rows, not the whole buffer. */
+  slices: RowSlice[];
+}
+
+/**
+ * Time rows [lo, hi) of binding `name` that dispatch `t` touches (clipped to [0, T)), `width`
+ * elements each. The range is bound from its start rounded down to the device's offset alignment;
+ * the shader keeps its whole-buffer indices, shifted by a uniform `o_<name>` = −(first bound element)
+ * (u32 arithmetic wraps, so `x[u.o_x + i]` reads element i of the buffer).
+ */
+export interface RowSlice { name: string; width: 'B' | 'BH' | 'BG'; rows: (t: number) => [number, number] }
+
+/** Rows t (the forward: each step reads and writes only its own time row). */
+export const stepRow = (t: number): [number, number] => [t, t + 1];
+/** Backward dispatch s: rows s-1 (the step whose gradients it writes) … */
+export const prevRows = (s: number): [number, number] => [s - 1, s];
+/** … and s too (the step whose dz it reads). */
+export const bothRows = (s: number): [number, number] => [s - 1, s + 1];
+
+function shiftIndices(wgsl: string, slices: RowSlice[]): string {
+  return slices.reduce((code, sl) => code.replace(new RegExp(`\\b${sl.name}\\[`, 'g'), `${sl.name}[u.o_${sl.name} + `), wgsl);
 }
 
 const MASK_FN = 'fn step_on(t: u32, b: u32) -> bool { return (mask[t * u.B + b] & 0x7fffffffu) != 0u; }';
@@ -49,11 +72,13 @@ const MASK_FN = 'fn step_on(t: u32, b: u32) -> bool { return (mask[t * u.B + b] 
 /** A step program for one tile shape; the key carries the tile (one pipeline per shape class). */
 export function stepProgram(spec: StepSpec, tile: StepTile): Program {
   const { tj, rb } = tile;
+  const sh = (code: string) => shiftIndices(code, spec.slices);
   return {
     key: `${spec.key}:${tj}x${rb}`, label: spec.label, bindings: spec.bindings,
-    uniforms: [{ name: 'B', type: 'u32' }, { name: 'H', type: 'u32' }, { name: 't', type: 'u32' }, { name: 'T', type: 'u32' }],
+    uniforms: [{ name: 'B', type: 'u32' }, { name: 'H', type: 'u32' }, { name: 't', type: 'u32' }, { name: 'T', type: 'u32' },
+      ...spec.slices.map((sl) => ({ name: `o_${sl.name}`, type: 'u32' as const }))],
     body: () => `${WGSL_ELEMENTWISE_HELPERS}
-${MASK_FN}
+${sh(MASK_FN)}
 var<workgroup> stage: array<f32, ${tj * rb}>;
 @compute @workgroup_size(${tj})
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -70,7 +95,7 @@ ${spec.pre}
       for (var r = 0u; r < ${rb}u; r = r + 1u) {
         let b = b0 + r;
         var v = 0.0;
-        if (k < K && b < B) { ${spec.load} }
+        if (k < K && b < B) { ${sh(spec.load)} }
         stage[r * ${tj}u + lid.x] = v;
       }
     }
@@ -89,15 +114,15 @@ ${spec.pre}
     if (b >= B) { break; }
     let idx = b * H + j;
     let a = acc[r];
-${spec.epilogue}
+${sh(spec.epilogue)}
   }
 }`,
   };
 }
 
-/** Records one step dispatch over the (unit tiles, row tiles) grid. */
+/** Records one step dispatch over the (unit tiles, row tiles) grid, binding the step's time rows only. */
 export function runStep(
-  backend: WebGPUBackend, p: Program, tile: StepTile, buffers: GPUBuffer[],
+  backend: WebGPUBackend, p: Program, spec: StepSpec, tile: StepTile, buffers: GPUBuffer[],
   d: { T: number; B: number; H: number }, t: number,
 ): void {
   const gx = Math.ceil(d.H / tile.tj), gy = Math.ceil(d.B / tile.rb);
@@ -105,5 +130,20 @@ export function runStep(
   if (gx > max || gy > max) {
     throw new Error(`webgpu: ${p.label}: B=${d.B}, H=${d.H} need a ${gx}×${gy} workgroup grid, above this device's ${max} per dimension`);
   }
-  runProgram(backend, p, buffers, { B: d.B, H: d.H, t, T: d.T }, [gx, gy, 1]);
+  const uniforms: Record<string, number> = { B: d.B, H: d.H, t, T: d.T };
+  const bound: Binding[] = [...buffers];
+  const align = backend.limits.minStorageBufferOffsetAlignment;
+  for (const sl of spec.slices) {
+    const i = spec.bindings.findIndex((b) => b.name === sl.name);
+    const width = sl.width === 'B' ? d.B : sl.width === 'BH' ? d.B * d.H : d.B * spec.gates * d.H;
+    const [lo, hi] = sl.rows(t);
+    const start = Math.max(lo, 0) * width * 4, end = Math.min(hi, d.T) * width * 4;
+    const buffer = buffers[i]!;
+    // An empty range (no row of it is touched) still needs a valid, non-empty binding.
+    const offset = end > start ? Math.floor(start / align) * align : 0;
+    const size = end > start ? end - offset : Math.min(16, buffer.size);
+    bound[i] = { buffer, offset, size };
+    uniforms[`o_${sl.name}`] = -(offset / 4);
+  }
+  runProgram(backend, p, bound, uniforms, [gx, gy, 1]);
 }
