@@ -5,8 +5,8 @@
 // - no cycles among internal packages;
 // - no deep imports into another package's src/ and no relative paths that leave a package;
 // - every @recur/* import is declared in that package's package.json;
-// - @recur/tensor's core (everything in src/ but the backends, testing/, the entry and the
-//   default-backend wiring) imports no backend (src/cpu, src/webgpu).
+// - @recur/tensor's core (everything in src/ but the backends, testing/, the two entries (`.` and
+//   `./backend`) and the default-backend wiring) imports no backend (src/cpu, src/webgpu).
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,7 @@ function sourceFiles(dir) {
 }
 
 const BACKEND_DIRS = ['cpu', 'webgpu'];
-const CORE_EXEMPT = /^src\/(cpu|webgpu|testing)\/|^src\/(index|default-backend)\.ts$/;
+const CORE_EXEMPT = /^src\/(cpu|webgpu|testing)\/|^src\/(index|backend-entry|default-backend)\.ts$/;
 
 /** True when `file` (relative to the tensor package) is core code and `target` lies in a backend. */
 function coreImportsBackend(pkgDir, file, target) {

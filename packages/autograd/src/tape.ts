@@ -4,10 +4,8 @@
  * a graph is freed as soon as the tensors that could still be differentiated are disposed — the
  * PyTorch lifetime model, with `dispose()` in place of the garbage collector.
  */
-import {
-  addDisposeListener, addKernelListener, isFloat, NON_DIFFERENTIABLE, retainHandle, setRecordingHint,
-  type KernelEvent, type Tensor,
-} from '@recur/tensor';
+import { addDisposeListener, addKernelListener, isFloat, retainHandle, setRecordingHint, type KernelEvent, type Tensor } from '@recur/tensor';
+import { NON_DIFFERENTIABLE } from '@recur/tensor/backend';
 import { getGrad, type GradConfig } from './grad-registry.js';
 import { installGradRules } from './grads/index.js';
 

@@ -1,9 +1,7 @@
 /** The tape and API: rule coverage, graph lifetime, noGrad, errors, several inputs and fan-out. */
 import { describe, expect, it } from 'vitest';
-import {
-  add, argMax, cast, dispose, less, matMul, memory, mul, neg, NON_DIFFERENTIABLE, PRIMITIVE_KERNELS, scope, sum, tanh,
-  tensor, type Tensor,
-} from '@recur/tensor';
+import { add, argMax, cast, dispose, less, matMul, memory, mul, neg, scope, sum, tanh, tensor, type Tensor } from '@recur/tensor';
+import { NON_DIFFERENTIABLE, PRIMITIVE_KERNELS } from '@recur/tensor/backend';
 import { expectClose, gradcheck } from '@recur/tensor/testing';
 import {
   backward, defineGrad, getGrad, grad, isGradEnabled, isTracked, liveGradNodes, noGrad, registeredGradKernels, unwatch, valueAndGrad,

@@ -4,7 +4,8 @@
  * with `readSync` hidden, so the test runs anywhere.
  */
 import { GRU } from '@recur/recurrent';
-import { CpuBackend, cpuKernels, fastCpuKernels, getBackend, randomNormal, registerKernels, setBackend, type KernelConfig } from '@recur/tensor';
+import { getBackend, randomNormal, setBackend } from '@recur/tensor';
+import { CpuBackend, cpuKernels, fastCpuKernels, registerKernels, type KernelConfig } from '@recur/tensor/backend';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkModel, exportOnnx } from '../src/index.js';
 import { verifyOnnx } from '../src/node/index.js';

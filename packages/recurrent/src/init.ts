@@ -4,7 +4,8 @@
  * same weights whatever else ran before); without a seed the global stream (`setSeed`) is used.
  * PyTorch's generator differs, so the numbers differ from PyTorch's; the distributions match.
  */
-import { hashU32, randomNormal, randomUniform, type Tensor } from '@recur/tensor';
+import { randomNormal, randomUniform, type Tensor } from '@recur/tensor';
+import { hashU32 } from '@recur/tensor/backend';
 
 /** A stable 32-bit seed for `name` under `seed` (FNV-1a of the name, mixed with the seed). */
 export function deriveSeed(seed: number | undefined, name: string): number | undefined {

@@ -1,5 +1,6 @@
 /**
- * @recur/tensor — tensors, primitive kernels, the engine (scopes, listeners) and the CPU backend.
+ * @recur/tensor — tensors, ops, the engine (scopes, listeners) and backends (the CPU one by
+ * default). Kernel and backend authors find the registry and kernel tables in `@recur/tensor/backend`.
  *
  * @example
  * import { tensor, matMul, scope } from '@recur/tensor';
@@ -9,20 +10,15 @@
 export { Tensor } from './tensor.js';
 export type { TensorMethods } from './tensor-methods.js';
 export type { DType, TypedArray, NestedArray } from './dtype.js';
-export { allocFor, bytesPerElement, isFloat } from './dtype.js';
+export { isFloat } from './dtype.js';
 export type { Backend, BackendMemory, DataId, TensorInfo } from './backend.js';
 export type { KernelEvent, KernelListener, DisposeListener, MemoryInfo } from './engine.js';
 export * from './engine-api.js';
-export * as kernels from './kernel-names.js';
-export type { KernelName, KernelSpecs, ReduceAttrs, RandomAttrs, AdamUpdateAttrs, DropoutAttrs } from './kernel-names.js';
-export { PRIMITIVE_KERNELS, NON_DIFFERENTIABLE } from './kernel-names.js';
-export { registerKernel, registerKernels, getKernel, hasKernel, unregisterKernel, listMissingKernels } from './registry.js';
-export type { KernelConfig, KernelArgs, RegisterOptions } from './registry.js';
-export { broadcastShapes, broadcastStrides, sizeOf, stridesOf, fmt as formatShape, normalizeAxes } from './shape.js';
-export { UNARY_TABLE, BINARY_TABLE, WGSL_ELEMENTWISE_HELPERS } from './elementwise-table.js';
-export { hashU32, uniformAt, normalAt, WGSL_RANDOM } from './random.js';
-export { createCpuBackend, CpuBackend, cpuKernels, fastCpuKernels, setCpuSimd, setKernelChunkBytes, setNumThreads, getNumThreads, emptyCpuCache, pooledBytes, matMulImpl, binaryImpl, unaryImpl, reduceImpl, reducedShape } from './cpu/index.js';
+export { broadcastShapes, sizeOf, fmt as formatShape, normalizeAxes } from './shape.js';
+export { createCpuBackend, setCpuSimd, setNumThreads, getNumThreads, emptyCpuCache, pooledBytes } from './cpu/index.js';
 export type { WasmVariant } from './cpu/index.js';
+// Backend-author internals (kernel registry, kernel names and tables, CpuBackend, cpuKernels,
+// *Impl functions) live in the '@recur/tensor/backend' entry (backend-entry.ts).
 
 // The default backend comes from the entry, not the engine: the core (engine, dtype, ops) imports
 // no backend. This call is the entry's one side effect (declared in package.json `sideEffects`).

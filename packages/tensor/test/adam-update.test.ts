@@ -6,10 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  adamUpdate, cpuKernels, CpuBackend, dispose, getBackend, memory, registerKernels, setBackend, tensor, unregisterKernel, zeros,
-  type AdamState, type AdamUpdateOptions, type Backend, type DType, type KernelConfig, type Tensor,
-} from '../src/index.js';
+import { adamUpdate, dispose, getBackend, memory, setBackend, tensor, zeros, type AdamState, type AdamUpdateOptions, type Backend, type DType, type Tensor } from '../src/index.js';
+import { cpuKernels, CpuBackend, registerKernels, unregisterKernel, type KernelConfig } from '../src/backend-entry.js';
 import { adamUpdateComposite } from '../src/ops/optim.js';
 import { conformanceCases } from '../src/testing/index.js';
 

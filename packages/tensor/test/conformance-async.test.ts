@@ -3,10 +3,8 @@
  * `readSync`, as WebGPU will be): proves the suite never relies on `dataSync`.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  CpuBackend, cpuKernels, getBackend, registerKernels, setBackend, tensor,
-  type DataId, type DType, type KernelConfig, type TypedArray,
-} from '../src/index.js';
+import { getBackend, setBackend, tensor, type DataId, type DType, type TypedArray } from '../src/index.js';
+import { CpuBackend, cpuKernels, registerKernels, type KernelConfig } from '../src/backend-entry.js';
 import { runConformance } from '../src/testing/index.js';
 
 class AsyncCpuBackend extends CpuBackend {

@@ -3,10 +3,8 @@
  * backend name with one realistic bug, runs that kernel's cases and expects at least one to fail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  binaryImpl, broadcastShapes, cpuKernels, CpuBackend, getBackend, registerKernels, setBackend, unregisterKernel,
-  type Backend, type KernelConfig, type TensorInfo,
-} from '../src/index.js';
+import { broadcastShapes, getBackend, setBackend, type Backend, type TensorInfo } from '../src/index.js';
+import { binaryImpl, cpuKernels, CpuBackend, registerKernels, unregisterKernel, type KernelConfig } from '../src/backend-entry.js';
 import { conformanceCases } from '../src/testing/index.js';
 
 const NAME = 'cpu-mutant';

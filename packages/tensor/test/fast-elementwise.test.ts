@@ -1,9 +1,7 @@
 /** The monomorphic elementwise overrides give bit-identical results to the reference kernels. */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  abs, add, cpuKernels, div, exp, fastCpuKernels, log, memory, mul, neg, registerKernels, sqrt, sub, tanh, tensor,
-  type DType, type KernelConfig, type Tensor,
-} from '../src/index.js';
+import { abs, add, div, exp, log, memory, mul, neg, sqrt, sub, tanh, tensor, type DType, type Tensor } from '../src/index.js';
+import { cpuKernels, fastCpuKernels, registerKernels, type KernelConfig } from '../src/backend-entry.js';
 import { rand } from './fused-reference.js';
 
 const useReference = (on: boolean) => registerKernels((on ? cpuKernels : fastCpuKernels) as KernelConfig<string, never>[], { override: true });

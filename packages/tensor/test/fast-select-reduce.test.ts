@@ -4,10 +4,8 @@
  * broadcasts, axes and dtypes, and the registered backend uses them.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  CpuBackend, cpuKernels, equal, expandDims, fastCpuKernels, getKernel, less, max, memory, scope, sum, tensor, where,
-  type DType, type KernelConfig, type TensorInfo, type TypedArray,
-} from '../src/index.js';
+import { equal, expandDims, less, max, memory, scope, sum, tensor, where, type DType, type TensorInfo, type TypedArray } from '../src/index.js';
+import { CpuBackend, cpuKernels, fastCpuKernels, getKernel, type KernelConfig } from '../src/backend-entry.js';
 import { planBroadcast } from '../src/cpu/broadcast-plan.js';
 import { planReduce } from '../src/cpu/fast-reduce.js';
 

@@ -3,7 +3,8 @@
  * random shapes, windows and paddings: size-0 axes, rank 0, every dtype, -0 and NaN pad values.
  */
 import { describe, expect, it } from 'vitest';
-import { CpuBackend, cpuKernels, memory, pad, slice, tensor, type DType, type KernelConfig, type TypedArray } from '../src/index.js';
+import { memory, pad, slice, tensor, type DType, type TypedArray } from '../src/index.js';
+import { CpuBackend, cpuKernels, type KernelConfig } from '../src/backend-entry.js';
 
 type Cfg = KernelConfig<string, CpuBackend>;
 const kernel = (name: string) => (cpuKernels as Cfg[]).find((k) => k.name === name)!;

@@ -3,7 +3,8 @@
  * results bit for bit (a small budget forces the blocks on small inputs).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { dropout, linear, matMul, memory, scope, setKernelChunkBytes, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { dropout, linear, matMul, memory, scope, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { setKernelChunkBytes } from '../src/backend-entry.js';
 
 function rand(seed: number, n: number): Float32Array {
   let s = seed >>> 0;

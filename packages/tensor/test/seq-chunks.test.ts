@@ -4,7 +4,8 @@
  * every gradient, with padding, one and two threads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { memory, runKernel, scope, setKernelChunkBytes, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { memory, runKernel, scope, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { setKernelChunkBytes } from '../src/backend-entry.js';
 
 function rand(seed: number, n: number, scale = 0.5): Float32Array {
   let s = seed >>> 0;

@@ -5,7 +5,8 @@
  * gradient, with padding, batch 1, odd widths, time chunks, tiny (flushed) gradients and two threads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { memory, runKernel, scope, setKernelChunkBytes, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { memory, runKernel, scope, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { setKernelChunkBytes } from '../src/backend-entry.js';
 import { setSequenceLoop, wholeSequenceCount } from '../src/cpu/wasm/threads.js';
 
 function rand(seed: number, n: number, scale: number): Float32Array {

@@ -1,9 +1,7 @@
 /** The CPU storage pool: released arrays are reused, zeroed where callers expect zeros, never shared. */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  CpuBackend, add, emptyCpuCache, exp, full, gather, matMul, mul, neg, ones, pooledBytes, randomNormal, randomUniform, reshape,
-  less, scope, tensor, where, zeros, type Tensor,
-} from '../src/index.js';
+import { add, emptyCpuCache, exp, full, gather, matMul, mul, neg, ones, pooledBytes, randomNormal, randomUniform, reshape, less, scope, tensor, where, zeros, type Tensor } from '../src/index.js';
+import { CpuBackend } from '../src/backend-entry.js';
 
 const N = 1 << 16; // 256 KiB of float32: above the pool's minimum size
 const LIMIT = 256 * 2 ** 20;

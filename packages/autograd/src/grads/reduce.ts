@@ -1,7 +1,7 @@
 /** Gradient rules for reductions. */
 import { broadcastTo, cast, div, equal, mul, reshape, sum, type Tensor } from '@recur/tensor';
 import { defineGrad } from '../grad-registry.js';
-import type { ReduceAttrs } from '@recur/tensor';
+import type { ReduceAttrs } from '@recur/tensor/backend';
 
 /** Registers this family's gradient rules (called once by installGradRules). */
 export function registerReduceGrads(): void {

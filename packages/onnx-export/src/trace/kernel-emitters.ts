@@ -4,7 +4,8 @@
  * this emitter. The table is a `Record<KernelName, …>`, so a kernel added to Recur does not
  * compile here until it gets an emitter or an explicit refusal.
  */
-import type { KernelName, KernelSpecs, Tensor } from '@recur/tensor';
+import type { Tensor } from '@recur/tensor';
+import type { KernelName, KernelSpecs } from '@recur/tensor/backend';
 import { ONNX_DTYPE, type TraceGraph, type TracedValue } from './context.js';
 import { emitFusedSequence } from './fused-sequence.js';
 import { broadcastSym, concrete, isStatic, reshapeSym, sameDim, staticDim, type SymDim, type SymShape } from './symbolic.js';

@@ -7,7 +7,8 @@
  * call; recurrent layers are recorded at the layer call (layer-call.ts).
  */
 import { RecurrentBase, type Module, type RecurrentForwardOptions } from '@recur/recurrent';
-import { addKernelListener, formatShape, scope, Tensor, type KernelEvent, type KernelName } from '@recur/tensor';
+import { addKernelListener, formatShape, scope, Tensor, type KernelEvent } from '@recur/tensor';
+import { type KernelName } from '@recur/tensor/backend';
 import type { HostTensor } from '../graph/builder.js';
 import { TraceGraph, type TracedValue } from './context.js';
 import { flattenInputs, flattenOutputs, rebuildArgs, type DynamicAxes, type ForwardArg, type InputLeaf } from './io.js';
