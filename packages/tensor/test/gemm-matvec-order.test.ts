@@ -1,0 +1,61 @@
+/**
+ * The WebAssembly gemm's one-row products (the batch-1 recurrent step) sum in a fixed order: per
+ * 256-row block of k, even k and odd k in two chains added at the end, blocks accumulated onto C.
+ * Processing two column panels at once must keep that order, so its bits are checked against a
+ * float32 emulation of it (unfused multiply-add variant, where the emulation is exact).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { matMul, memory, setCpuSimd, tensor } from '../src/index.js';
+
+function rand(seed: number, n: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+/** Row vector a [k] times b [k, n], summed in the gemm's one-row order with float32 rounding. */
+function emulate(a: Float32Array, b: Float32Array, k: number, n: number): Float32Array {
+  const f = Math.fround, out = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    let acc = 0;
+    for (let kb = 0; kb < k; kb += 256) {
+      let even = 0, odd = 0;
+      for (let p = kb; p < Math.min(k, kb + 256); p++) {
+        const prod = f(a[p]! * b[p * n + j]!);
+        if ((p - kb) % 2 === 0) even = f(even + prod);
+        else odd = f(odd + prod);
+      }
+      const block = f(even + odd);
+      acc = kb === 0 ? block : f(block + acc);
+    }
+    out[j] = acc;
+  }
+  return out;
+}
+
+afterEach(() => {
+  setCpuSimd('auto');
+});
+
+describe('gemm one-row products', () => {
+  // n = 44: five whole panels and a partial one (pairs of panels, the last pair with a partial
+  // second panel); n = 40: a single panel left over; k = 301: two blocks, the second with an odd tail.
+  for (const [k, n] of [[301, 44], [128, 40], [7, 16], [300, 8]] as const) {
+    it(`[1, ${k}] × [${k}, ${n}]: the bits of the fixed summation order`, () => {
+      expect(setCpuSimd('simd')).toBe('simd');
+      const before = memory().tensors;
+      const a = rand(1, k), b = rand(2, k * n);
+      const ta = tensor(a, [1, k]), tb = tensor(b, [k, n]);
+      const c = matMul(ta, tb);
+      const got = new Uint32Array(Float32Array.from(c.dataSync()).buffer);
+      const want = new Uint32Array(emulate(a, b, k, n).buffer);
+      expect(got).toEqual(want);
+      ta.dispose(); tb.dispose(); c.dispose();
+      expect(memory().tensors).toBe(before);
+    });
+  }
+});
