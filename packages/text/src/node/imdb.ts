@@ -8,6 +8,7 @@ import path from 'node:path';
 import { permutation } from '../rng.js';
 import { gunzipChunks, sniff } from './bytes.js';
 import { tarEntries } from './tar.js';
+import { decodeUtf8Strict } from './utf8.js';
 
 /** One labelled review. */
 export interface ImdbExample {
@@ -111,15 +112,12 @@ function select<T extends { label: 0 | 1; id: number }>(items: T[], o: ReadImdbO
   return out;
 }
 
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 const lenientDecoder = new TextDecoder('utf-8');
 
 /** Decodes and cleans one review; returns null (and records why) when it is skipped. */
 function toText(bytes: Uint8Array, where: string, o: ReadImdbOptions, res: ImdbReadResult): string | null {
-  let text: string;
-  try {
-    text = strictDecoder.decode(bytes);
-  } catch {
+  let text = decodeUtf8Strict(bytes);
+  if (text === null) {
     const mode = o.invalidUtf8 ?? 'error';
     if (mode === 'error') throw new Error(`${where}: not valid UTF-8 (use invalidUtf8: 'replace' or 'skip')`);
     if (mode === 'skip') {

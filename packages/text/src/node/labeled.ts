@@ -1,6 +1,7 @@
 /** Reader for user-supplied labelled text: CSV, TSV or JSON Lines with `text` and `label`. */
 import { readFile } from 'node:fs/promises';
 import { DataFileError } from './errors.js';
+import { decodeUtf8Strict } from './utf8.js';
 
 /** One labelled example; `line` is where its record starts (1-based). */
 export interface LabeledExample {
@@ -26,45 +27,65 @@ function parseLabel(v: unknown, where: string): 0 | 1 {
   return l;
 }
 
-/** Splits delimited text into records (RFC 4180 quoting, CRLF or LF), with each record's first line. */
+/** Line breaks in text[from, to): LF, CRLF (counted once) and a lone CR, as between records. */
+function newlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) n++;
+  for (let k = text.indexOf('\r', from); k >= 0 && k < to; k = text.indexOf('\r', k + 1)) if (text.charCodeAt(k + 1) !== 10) n++;
+  return n;
+}
+
+/**
+ * Splits delimited text into records (RFC 4180 quoting, CRLF, LF or CR), with each record's first
+ * line. A quote opens a quoted field only at the field's start (elsewhere it is literal); `""` inside
+ * one is a quote. Runs between special characters are copied as slices, not character by character
+ * (1.3–2× faster than csv-parse on IMDB as CSV: bench/parsers-bench.mjs).
+ */
 function* records(text: string, sep: string, file: string): Generator<{ fields: string[]; line: number }> {
-  let line = 1;
-  let start = 1;
-  let field = '';
+  const SEP = sep.charCodeAt(0), QUOTE = 34, LF = 10, CR = 13, n = text.length;
+  let line = 1, start = 1, i = 0, quoted = false, field = '';
   let fields: string[] = [];
-  let quoted = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
+  while (i < n) {
     if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
+      const j = text.indexOf('"', i);
+      const end = j < 0 ? n : j;
+      line += newlines(text, i, end);
+      field += text.slice(i, end);
+      if (j < 0) break;
+      if (text.charCodeAt(j + 1) === QUOTE) {
+        field += '"';
+        i = j + 2;
       } else {
-        if (c === '\n') line++;
-        field += c;
+        quoted = false;
+        i = j + 1;
       }
-      i++;
       continue;
     }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === sep) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE && field === '') {
+      quoted = true;
+      i++;
+    } else if (c === SEP) {
       fields.push(field);
       field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
+      i++;
+    } else if (c === LF || c === CR) {
+      i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
       fields.push(field);
       if (!(fields.length === 1 && fields[0] === '')) yield { fields, line: start };
       fields = [];
       field = '';
       line++;
       start = line;
-    } else field += c;
-    i++;
+    } else {
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === SEP || d === LF || d === CR) break;
+      }
+      field += text.slice(i, j);
+      i = j;
+    }
   }
   if (quoted) throw new DataFileError(`${file}:${start}: unterminated quoted field`);
   if (field !== '' || fields.length > 0) {
@@ -85,12 +106,8 @@ export async function readLabeledFile(file: string, options: ReadLabeledOptions 
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     throw new DataFileError(`${file}: cannot read (${err.code ?? err.message})`);
   });
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\ufeff/, '');
-  } catch {
-    throw new DataFileError(`${file}: not valid UTF-8`);
-  }
+  const text = decodeUtf8Strict(bytes);
+  if (text === null) throw new DataFileError(`${file}: not valid UTF-8`);
   const format = options.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : /\.tsv$/i.test(file) ? 'tsv' : 'csv');
   const out: LabeledExample[] = [];
   const push = (t: unknown, l: unknown, line: number): void => {
