@@ -9,5 +9,6 @@
 export { valueAndGrad, grad, backward, noGrad, watch, unwatch, isTracked, isGradEnabled, liveGradNodes } from './api.js';
 export type { ValueAndGrad } from './api.js';
 export { defineGrad, getGrad, registeredGradKernels } from './grad-registry.js';
-export type { GradConfig, GradContext, GradThunk } from './grad-registry.js';
+export type { GradConfig, GradContext, GradThunk, GradAttrs } from './grad-registry.js';
+export { defineNamedGrad, type NamedGradConfig, type NamedGradContext } from './named-grad.js';
 export { unbroadcast } from './unbroadcast.js';

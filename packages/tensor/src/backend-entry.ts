@@ -12,11 +12,15 @@
  * registerKernel(relu);
  */
 export * as kernels from './kernel-names.js';
-export type {
-  KernelName, KernelSpecs, ReduceAttrs, RandomAttrs, AdamUpdateAttrs, DropoutAttrs,
-} from './kernel-names.js';
+export type { ReduceAttrs, RandomAttrs, AdamUpdateAttrs, DropoutAttrs } from './kernel-names.js';
+export {
+  KERNEL_CONTRACTS, inputsOf, outputsOf, inputList, outputList, inputNames, outputNames,
+  type KernelContract, type KernelName, type KernelSpecs, type InputNames, type OutputNames, type InputKey, type OutputKey,
+  type Named, type KernelInputs, type KernelOutputs,
+} from './kernel-contracts.js';
+export { runNamedKernel } from './ops/op-utils.js';
 export { PRIMITIVE_KERNELS, NON_DIFFERENTIABLE } from './kernel-names.js';
-export { registerKernel, registerKernels, getKernel, hasKernel, unregisterKernel, listMissingKernels } from './registry.js';
+export { defineKernel, registerKernel, registerKernels, getKernel, hasKernel, unregisterKernel, listMissingKernels } from './registry.js';
 export type { KernelConfig, KernelArgs, RegisterOptions } from './registry.js';
 export { allocFor, bytesPerElement } from './dtype.js';
 export { broadcastStrides, stridesOf } from './shape.js';

@@ -1,8 +1,8 @@
 /**
  * Kernel names are the contract between ops, backends (CPU, WebGPU), gradient rules and the ONNX
- * mapper. Each name maps to the attrs its kernel takes in `KernelSpecs`.
+ * mapper. Each name's inputs, outputs and attrs are declared once in kernel-contracts.ts
+ * (`KERNEL_CONTRACTS`, from which `KernelSpecs` derives).
  */
-import type { DType } from './dtype.js';
 
 export const Neg = 'Neg';
 export const Exp = 'Exp';
@@ -44,7 +44,6 @@ export type UnaryKernel = (typeof UNARY_KERNELS)[number];
 export type BinaryKernel = (typeof BINARY_KERNELS)[number];
 export type CompareKernel = (typeof COMPARE_KERNELS)[number];
 
-type NoAttrs = Record<string, never>;
 export interface ReduceAttrs {
   /** Sorted, non-negative axes to reduce. */
   axes: number[];
@@ -57,31 +56,10 @@ export interface RandomAttrs {
   offset: number;
 }
 
-/** Attrs of every primitive kernel; optional fused kernels add their own entries. */
-export interface KernelSpecs extends FusedKernelSpecs {
-  Neg: NoAttrs; Exp: NoAttrs; Log: NoAttrs; Sqrt: NoAttrs; Tanh: NoAttrs; Sigmoid: NoAttrs;
-  Relu: NoAttrs; Abs: NoAttrs;
-  Add: NoAttrs; Sub: NoAttrs; Mul: NoAttrs; Div: NoAttrs; Maximum: NoAttrs; Pow: NoAttrs;
-  Less: NoAttrs; Equal: NoAttrs; Where: NoAttrs;
-  Sum: ReduceAttrs; Max: ReduceAttrs; ArgMax: { axis: number; keepDims: boolean };
-  /** Inputs rank 3: a [Ba,M,K] (or [Ba,K,M] transposed), b [Bb,K,N]; Ba/Bb equal or 1. */
-  BatchMatMul: { transposeA: boolean; transposeB: boolean };
-  Reshape: { shape: number[] };
-  Transpose: { perm: number[] };
-  Slice: { begin: number[]; size: number[] };
-  Concat: { axis: number };
-  Pad: { paddings: Array<[number, number]>; value: number };
-  /** out = x.shape[:axis] + indices.shape + x.shape[axis+1:] */
-  Gather: { axis: number };
-  /** Inverse of Gather: zeros(shape), then out[.., idx[j], ..] += updates[.., j, ..]. */
-  ScatterAdd: { shape: number[]; axis: number };
-  Cast: { dtype: DType };
-  Fill: { shape: number[]; value: number; dtype: DType };
-  RandomUniform: RandomAttrs & { low: number; high: number; dtype: DType };
-  RandomNormal: RandomAttrs & { mean: number; std: number; dtype: DType };
-}
+// Inputs, outputs and attrs of every kernel are declared once, in kernel-contracts.ts.
+export type { KernelName, KernelSpecs } from './kernel-contracts.js';
+import type { KernelName } from './kernel-contracts.js';
 
-export type KernelName = keyof KernelSpecs | keyof FusedKernelSpecs;
 
 /**
  * Optional fused recurrent kernels (a whole layer's time loop, one direction, time-major). A backend
@@ -127,32 +105,6 @@ export interface AdamUpdateAttrs {
   amsgrad: boolean;
   /** 1-based step number t of the bias corrections 1 − βᵗ. */
   step: number;
-}
-
-export interface FusedKernelSpecs {
-  /** in: xProj [T,B,4H] (i,f,g,o), wHh [4H,H], h0 [B,H], c0 [B,H], mask [T,B]
-   *  out: y [T,B,H], hN [B,H], cN [B,H], gates [T,B,4H] (activated), cells [T,B,H].
-   *  keepState false (no gradient will be taken): gates and cells may come back empty ([0]). */
-  LSTMSequence: { keepState?: boolean };
-  /** in: dy, dhN, dcN, wHh, h0, c0, mask, gates, cells, y → out: dxProj, dwHh, dh0, dc0 */
-  LSTMSequenceGrad: Record<string, never>;
-  /** in: xProj [T,B,3H] (r,z,n; x·W_ihᵀ + b_ih), wHh [3H,H], bHh [3H], h0 [B,H], mask [T,B]
-   *  out: y [T,B,H], hN [B,H], gates [T,B,3H] (r,z,n activated), hLin [T,B,H] (W_hn·h + b_hn).
-   *  keepState false (no gradient will be taken): gates and hLin may come back empty ([0]). */
-  GRUSequence: { keepState?: boolean };
-  /** in: dy, dhN, wHh, h0, mask, gates, hLin, y → out: dxProj, dwHh, dbHh, dh0 */
-  GRUSequenceGrad: Record<string, never>;
-  /** in: xProj [T,B,H], wHh [H,H], h0 [B,H], mask [T,B] → out: y [T,B,H], hN [B,H] */
-  RNNSequence: { nonlinearity: 'tanh' | 'relu' };
-  /** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0 */
-  RNNSequenceGrad: { nonlinearity: 'tanh' | 'relu' };
-  /** in: x [N,K], w [O,K], b [O] (one float dtype) → out: y [N,O] = x·wᵀ + b */
-  Linear: Record<string, never>;
-  /** in: param, grad, expAvg, expAvgSq[, maxExpAvgSq if amsgrad], all one shape and float dtype
-   *  out: param, expAvg, expAvgSq[, maxExpAvgSq] (fresh tensors; the inputs are untouched) */
-  AdamUpdate: AdamUpdateAttrs;
-  /** in: x (float) → out: x with elements dropped and the rest scaled (DropoutAttrs) */
-  Dropout: DropoutAttrs;
 }
 
 /** Kernels with no gradient (outputs are indices, booleans, or fresh data). */

@@ -1,6 +1,6 @@
 /** Kernel registry keyed by (backend name, kernel name); backends install kernels explicitly. */
 import type { Backend, TensorInfo } from './backend.js';
-import type { KernelName, KernelSpecs } from './kernel-names.js';
+import type { KernelName, KernelSpecs } from './kernel-contracts.js';
 
 export interface KernelArgs<N extends string, B extends Backend = Backend> {
   inputs: readonly TensorInfo[];
@@ -12,6 +12,20 @@ export interface KernelConfig<N extends string = string, B extends Backend = Bac
   name: N;
   backend: string;
   run(args: KernelArgs<N, B>): TensorInfo[];
+}
+
+/**
+ * A kernel config whose attrs (and, through `inputsOf`, inputs) are typed by the kernel's contract:
+ * a wrong attribute name does not compile.
+ *
+ * @example
+ * const k = defineKernel<'RNNSequence', CpuBackend>('RNNSequence', 'cpu', ({ inputs, attrs, backend }) =>
+ *   rnnForward(backend, inputsOf('RNNSequence', inputs), attrs.nonlinearity));
+ */
+export function defineKernel<N extends KernelName, B extends Backend = Backend>(
+  name: N, backend: string, run: (args: KernelArgs<N, B>) => TensorInfo[],
+): KernelConfig<N, B> {
+  return { name, backend, run };
 }
 
 export interface RegisterOptions {

@@ -1,45 +1,41 @@
 /**
  * Gradient rules of the fused recurrent kernels: backpropagation through time runs in the
- * backend's own `…Grad` kernel, fed with what the forward kernel emitted (gates, cells, y).
+ * backend's own `…Grad` kernel, fed with what the forward kernel emitted (gates, cells, y). The
+ * rules are written by name against the kernels' contracts (`KERNEL_CONTRACTS`).
  */
-import { runKernel, type Tensor } from '@recur/tensor';
-import { defineGrad } from '../grad-registry.js';
+import type { Tensor } from '@recur/tensor';
+import { runNamedKernel, type KernelName, type KernelOutputs } from '@recur/tensor/backend';
+import { defineNamedGrad } from '../named-grad.js';
+
+/** Runs `run` at most once, on the first thunk that needs its outputs. */
+function once<N extends KernelName>(run: () => KernelOutputs<N, Tensor>): () => KernelOutputs<N, Tensor> {
+  let out: KernelOutputs<N, Tensor> | undefined;
+  return () => (out ??= run());
+}
 
 /** Registers this family's gradient rules (called once by installGradRules). */
 export function registerFusedRnnGrads(): void {
-  // LSTMSequence in: xProj, wHh, h0, c0, mask; out: y, hN, cN, gates, cells.
-  defineGrad('LSTMSequence', {
-    save: () => ({ inputs: [1, 2, 3, 4], outputs: [0, 3, 4] }),
-    backward: ([dy, dhN, dcN], s) => {
-      let g: Tensor[] | undefined;
-      const run = () => (g ??= runKernel('LSTMSequenceGrad', [
-        dy!, dhN!, dcN!, s.inputs[1]!, s.inputs[2]!, s.inputs[3]!, s.inputs[4]!, s.outputs[3]!, s.outputs[4]!, s.outputs[0]!,
-      ], {}));
-      return [() => run()[0]!, () => run()[1]!, () => run()[2]!, () => run()[3]!, undefined];
+  defineNamedGrad('LSTMSequence', {
+    save: { inputs: ['wHh', 'h0', 'c0', 'mask'], outputs: ['y', 'gates', 'cells'] },
+    backward: ({ y: dy, hN: dhN, cN: dcN }, { inputs, outputs }) => {
+      const g = once(() => runNamedKernel('LSTMSequenceGrad', { dy, dhN, dcN, ...inputs, ...outputs }, {}));
+      return { xProj: () => g().dxProj, wHh: () => g().dwHh, h0: () => g().dh0, c0: () => g().dc0 };
     },
   });
 
-  // GRUSequence in: xProj, wHh, bHh, h0, mask; out: y, hN, gates, hLin.
-  defineGrad('GRUSequence', {
-    save: () => ({ inputs: [1, 3, 4], outputs: [0, 2, 3] }),
-    backward: ([dy, dhN], s) => {
-      let g: Tensor[] | undefined;
-      const run = () => (g ??= runKernel('GRUSequenceGrad', [
-        dy!, dhN!, s.inputs[1]!, s.inputs[3]!, s.inputs[4]!, s.outputs[2]!, s.outputs[3]!, s.outputs[0]!,
-      ], {}));
-      return [() => run()[0]!, () => run()[1]!, () => run()[2]!, () => run()[3]!, undefined];
+  defineNamedGrad('GRUSequence', {
+    save: { inputs: ['wHh', 'h0', 'mask'], outputs: ['y', 'gates', 'hLin'] },
+    backward: ({ y: dy, hN: dhN }, { inputs, outputs }) => {
+      const g = once(() => runNamedKernel('GRUSequenceGrad', { dy, dhN, ...inputs, ...outputs }, {}));
+      return { xProj: () => g().dxProj, wHh: () => g().dwHh, bHh: () => g().dbHh, h0: () => g().dh0 };
     },
   });
 
-  // RNNSequence in: xProj, wHh, h0, mask; out: y, hN.
-  defineGrad('RNNSequence', {
-    save: () => ({ inputs: [1, 2, 3], outputs: [0] }),
-    backward: ([dy, dhN], s) => {
-      let g: Tensor[] | undefined;
-      const run = () => (g ??= runKernel('RNNSequenceGrad', [
-        dy!, dhN!, s.inputs[1]!, s.inputs[2]!, s.inputs[3]!, s.outputs[0]!,
-      ], s.attrs));
-      return [() => run()[0]!, () => run()[1]!, () => run()[2]!, undefined];
+  defineNamedGrad('RNNSequence', {
+    save: { inputs: ['wHh', 'h0', 'mask'], outputs: ['y'] },
+    backward: ({ y: dy, hN: dhN }, { inputs, outputs, attrs }) => {
+      const g = once(() => runNamedKernel('RNNSequenceGrad', { dy, dhN, ...inputs, ...outputs }, attrs));
+      return { xProj: () => g().dxProj, wHh: () => g().dwHh, h0: () => g().dh0 };
     },
   });
 }

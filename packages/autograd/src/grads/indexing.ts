@@ -8,7 +8,7 @@ export function registerIndexingGrads(): void {
   defineGrad('Gather', {
     save: () => ({ inputs: [1] }),
     backward: ([dy], s) => [
-      () => scatterAdd(dy!, s.inputs[1]!, s.inputShapes[0]!, s.attrs.axis as number),
+      () => scatterAdd(dy!, s.inputs[1]!, s.inputShapes[0]!, s.attrs.axis),
       undefined,
     ],
   });
@@ -16,6 +16,6 @@ export function registerIndexingGrads(): void {
   // y = scatterAdd(u, idx) → du = gather(dy, idx).
   defineGrad('ScatterAdd', {
     save: () => ({ inputs: [1] }),
-    backward: ([dy], s) => [() => gather(dy!, s.inputs[1]!, s.attrs.axis as number), undefined],
+    backward: ([dy], s) => [() => gather(dy!, s.inputs[1]!, s.attrs.axis), undefined],
   });
 }

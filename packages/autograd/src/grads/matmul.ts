@@ -20,7 +20,7 @@ export function registerMatMulGrads(): void {
   defineGrad('BatchMatMul', {
     save: saveOther,
     backward: ([dc], s) => {
-      const { transposeA: ta, transposeB: tb } = s.attrs as { transposeA: boolean; transposeB: boolean };
+      const { transposeA: ta, transposeB: tb } = s.attrs;
       const a = s.inputs[0]!, b = s.inputs[1]!;
       const batchA = s.inputShapes[0]![0]!, batchB = s.inputShapes[1]![0]!;
       const dA = () => fitBatch(

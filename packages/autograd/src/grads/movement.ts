@@ -9,7 +9,7 @@ export function registerMovementGrads(): void {
   // Transpose by the inverse permutation.
   defineGrad('Transpose', {
     backward: ([dy], s) => {
-      const perm = s.attrs.perm as number[];
+      const perm = s.attrs.perm;
       const inv = new Array<number>(perm.length);
       perm.forEach((p, i) => (inv[p] = i));
       return [() => transpose(dy!, inv)];
@@ -19,7 +19,7 @@ export function registerMovementGrads(): void {
   // Slice → pad the cotangent back with zeros around the block.
   defineGrad('Slice', {
     backward: ([dy], s) => {
-      const begin = s.attrs.begin as number[];
+      const begin = s.attrs.begin;
       const shape = s.inputShapes[0]!;
       return [() => pad(dy!, shape.map((d, i) => [begin[i]!, d - begin[i]! - dy!.shape[i]!] as [number, number]))];
     },
@@ -28,7 +28,7 @@ export function registerMovementGrads(): void {
   // Concat → split the cotangent into the pieces' sizes.
   defineGrad('Concat', {
     backward: ([dy], s) => {
-      const axis = s.attrs.axis as number;
+      const axis = s.attrs.axis;
       const sizes = s.inputShapes.map((sh) => sh[axis]!);
       let parts: ReturnType<typeof split> | undefined;
       return sizes.map((_, i) => () => (parts ??= split(dy!, sizes, axis))[i]!);
@@ -38,7 +38,7 @@ export function registerMovementGrads(): void {
   // Pad → slice the interior back out.
   defineGrad('Pad', {
     backward: ([dy], s) => {
-      const paddings = s.attrs.paddings as Array<[number, number]>;
+      const paddings = s.attrs.paddings;
       return [() => slice(dy!, paddings.map(([b]) => b), s.inputShapes[0]!)];
     },
   });

@@ -1,7 +1,6 @@
 /** Gradient rules for reductions. */
 import { broadcastTo, cast, div, equal, mul, reshape, sum, type Tensor } from '@recur/tensor';
 import { defineGrad } from '../grad-registry.js';
-import type { ReduceAttrs } from '@recur/tensor/backend';
 
 /** Registers this family's gradient rules (called once by installGradRules). */
 export function registerReduceGrads(): void {
@@ -13,7 +12,7 @@ export function registerReduceGrads(): void {
   // y = Σ x → dx = dy broadcast back over the reduced axes.
   defineGrad('Sum', {
     backward: ([dy], s) => {
-      const { axes } = s.attrs as unknown as ReduceAttrs;
+      const { axes } = s.attrs;
       const shape = s.inputShapes[0]!;
       return [() => broadcastTo(reshape(dy!, keptShape(shape, axes)), shape)];
     },
@@ -23,7 +22,7 @@ export function registerReduceGrads(): void {
   defineGrad('Max', {
     save: () => ({ inputs: [0], outputs: [0] }),
     backward: ([dy], s) => {
-      const { axes } = s.attrs as unknown as ReduceAttrs;
+      const { axes } = s.attrs;
       const x = s.inputs[0]!;
       const kept = keptShape(x.shape, axes);
       return [() => {

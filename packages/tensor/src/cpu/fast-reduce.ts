@@ -132,8 +132,8 @@ function reduction(name: 'Sum' | 'Max', init: number, fold: TileFold): Cfg {
   return {
     name,
     backend: 'cpu',
-    run: ({ inputs: [x], attrs, backend }: KernelArgs<string, CpuBackend>): TensorInfo[] => {
-      const { axes, keepDims } = attrs as { axes: number[]; keepDims: boolean };
+    run: ({ inputs: [x], attrs, backend }: KernelArgs<'Sum' | 'Max', CpuBackend>): TensorInfo[] => {
+      const { axes, keepDims } = attrs;
       const dtype = name === 'Sum' && x!.dtype === 'bool' ? 'int32' : x!.dtype;
       const shape = reducedShape(x!.shape, axes, keepDims);
       const out = allocFor(dtype, sizeOf(shape));

@@ -11,7 +11,7 @@
 import type { TensorInfo } from '../backend.js';
 import { adamScalars, type AdamScalars } from '../adam-scalars.js';
 import type { AdamUpdateAttrs } from '../kernel-names.js';
-import type { KernelConfig } from '../registry.js';
+import { defineKernel, type KernelConfig } from '../registry.js';
 import type { CpuBackend } from './cpu-backend.js';
 
 type F32 = Float32Array;
@@ -79,5 +79,5 @@ export function adamUpdateCpu(backend: CpuBackend, inputs: readonly TensorInfo[]
 }
 
 export const optimKernels: KernelConfig<string, CpuBackend>[] = [
-  { name: 'AdamUpdate', backend: 'cpu', run: ({ inputs, attrs, backend }) => adamUpdateCpu(backend, inputs, attrs as unknown as AdamUpdateAttrs) },
+  defineKernel<'AdamUpdate', CpuBackend>('AdamUpdate', 'cpu', ({ inputs, attrs, backend }) => adamUpdateCpu(backend, inputs, attrs)),
 ];

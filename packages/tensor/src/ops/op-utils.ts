@@ -1,7 +1,7 @@
 /** Shared helpers for op definitions: dispatch, composite scoping, scalar lifting, checks. */
 import type { DType } from '../dtype.js';
 import { ENGINE, isTensorFromAnotherCopy } from '../engine.js';
-import type { KernelName, KernelSpecs } from '../kernel-names.js';
+import { inputList, outputsOf, type KernelInputs, type KernelName, type KernelOutputs, type KernelSpecs } from '../kernel-contracts.js';
 import { fmt } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
@@ -11,6 +11,17 @@ export type TensorLike = Tensor | number;
 /** Runs a primitive kernel and returns its single output. */
 export function run1<N extends KernelName>(name: N, inputs: Tensor[], attrs: KernelSpecs[N]): Tensor {
   return ENGINE.dispatch(name, inputs, attrs)[0]!;
+}
+
+/**
+ * Runs kernel `name` with its inputs by name (see kernel-contracts.ts) and returns its outputs by
+ * name: no positional lists, and the attrs are checked against the kernel's contract.
+ *
+ * @example
+ * const { y, hN } = runNamedKernel('RNNSequence', { xProj, wHh, h0, mask }, { nonlinearity: 'tanh' });
+ */
+export function runNamedKernel<N extends KernelName>(name: N, inputs: KernelInputs<N, Tensor>, attrs: KernelSpecs[N]): KernelOutputs<N, Tensor> {
+  return outputsOf(name, ENGINE.dispatch(name, inputList(name, inputs), attrs));
 }
 
 /** Runs a composite op's body in a scope so its temporaries are freed. */

@@ -7,11 +7,12 @@
  */
 import { ENGINE } from '../engine.js';
 import { willRecord } from '../engine-api.js';
+import type { KernelName } from '../kernel-contracts.js';
 import { hasKernel } from '../registry.js';
 import { fmt } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { full, zeros } from './creation.js';
-import { assertTensor } from './op-utils.js';
+import { assertTensor, runNamedKernel } from './op-utils.js';
 import {
   gruComposite, lstmComposite, rnnComposite, type GruSequenceResult, type LstmSequenceResult, type RnnSequenceResult,
 } from './rnn-composite.js';
@@ -20,7 +21,7 @@ import type { Nonlinearity } from './rnn-steps.js';
 export type { GruSequenceResult, LstmSequenceResult, RnnSequenceResult } from './rnn-composite.js';
 export type RnnKind = 'lstm' | 'gru' | 'rnn';
 
-const KERNELS: Record<RnnKind, [string, string]> = {
+const KERNELS: Record<RnnKind, [KernelName, KernelName]> = {
   lstm: ['LSTMSequence', 'LSTMSequenceGrad'],
   gru: ['GRUSequence', 'GRUSequenceGrad'],
   rnn: ['RNNSequence', 'RNNSequenceGrad'],
@@ -84,7 +85,7 @@ export function lstmSequence(xProj: Tensor, wHh: Tensor, h0: Tensor, c0: Tensor,
   const m = fusedPlan('lstm', opts, xProj, mask);
   if (!m) return lstmComposite(xProj, wHh, h0, c0, mask, wantGates);
   const keepState = opts.keepState ?? (wantGates || willRecord([xProj, wHh, h0, c0]));
-  const [y, hN, cN, gates, cells] = ENGINE.dispatch('LSTMSequence', [xProj, wHh, h0, c0, m], { keepState }) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const { y, hN, cN, gates, cells } = runNamedKernel('LSTMSequence', { xProj, wHh, h0, c0, mask: m }, { keepState });
   if (m !== mask) m.dispose();
   if (wantGates) return { y, hN, cN, gates, cells };
   drop(gates, cells);
@@ -107,7 +108,7 @@ export function gruSequence(xProj: Tensor, wHh: Tensor, bHh: Tensor | null, h0: 
   if (!m) return gruComposite(xProj, wHh, bHh, h0, mask, wantGates);
   const keepState = opts.keepState ?? (wantGates || willRecord([xProj, wHh, bHh ?? undefined, h0]));
   const b = bHh ?? zeros([wHh.shape[0]!], wHh.dtype); // (3H)
-  const [y, hN, gates, hLin] = ENGINE.dispatch('GRUSequence', [xProj, wHh, b, h0, m], { keepState }) as [Tensor, Tensor, Tensor, Tensor];
+  const { y, hN, gates, hLin } = runNamedKernel('GRUSequence', { xProj, wHh, bHh: b, h0, mask: m }, { keepState });
   if (m !== mask) m.dispose();
   if (b !== bHh) b.dispose();
   drop(hLin);
@@ -128,7 +129,7 @@ export function rnnSequence(xProj: Tensor, wHh: Tensor, h0: Tensor, mask: Tensor
   if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new Error(`rnnSequence: unknown nonlinearity '${String(nonlinearity)}' (use 'tanh' or 'relu')`);
   const m = fusedPlan('rnn', opts, xProj, mask);
   if (!m) return rnnComposite(xProj, wHh, h0, mask, nonlinearity);
-  const [y, hN] = ENGINE.dispatch('RNNSequence', [xProj, wHh, h0, m], { nonlinearity }) as [Tensor, Tensor];
+  const { y, hN } = runNamedKernel('RNNSequence', { xProj, wHh, h0, mask: m }, { nonlinearity });
   if (m !== mask) m.dispose();
   return { y, hN };
 }

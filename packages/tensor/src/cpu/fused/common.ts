@@ -23,6 +23,16 @@ export function valuesOf(backend: CpuBackend, inputs: readonly TensorInfo[]): Ty
   return inputs.map((t) => backend.values(t.dataId));
 }
 
+/**
+ * Values of named inputs, by the same names (the JS path computes in the inputs' own float type;
+ * typed as Float64Array, whose element access is the same for float32).
+ */
+export function valuesByName<K extends string>(backend: CpuBackend, inputs: Readonly<Record<K, TensorInfo>>): Record<K, Float64Array> {
+  const out = {} as Record<K, Float64Array>;
+  for (const k of Object.keys(inputs) as K[]) out[k] = backend.values(inputs[k].dataId) as Float64Array;
+  return out;
+}
+
 /** 1 where mask[t,b] is nonzero (mask may be float, int or bool). */
 export function activeOf(mask: TypedArray): Uint8Array {
   const out = new Uint8Array(mask.length);

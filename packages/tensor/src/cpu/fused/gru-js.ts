@@ -5,16 +5,17 @@
 import type { TensorInfo } from '../../backend.js';
 import { allocFor } from '../../dtype.js';
 import type { CpuBackend } from '../cpu-backend.js';
+import type { KernelInputs } from '../../kernel-contracts.js';
 import {
-  activeOf, copyOf, gemmAcc, gemmTransA, previousStates, seqDims, sigmoid, transpose2d, valuesOf,
+  activeOf, copyOf, gemmAcc, gemmTransA, previousStates, seqDims, sigmoid, transpose2d, valuesByName,
 } from './common.js';
 
 /** in: xProj, wHh, bHh, h0, mask → out: y, hN, gates (r,z,n), hLin (W_hn·h + b_hn). */
-export function gruForwardJs(backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
-  const dtype = inputs[0]!.dtype;
-  const { T, B, H } = seqDims(inputs[0]!, inputs[3]!);
+export function gruForwardJs(backend: CpuBackend, io: KernelInputs<'GRUSequence', TensorInfo>): TensorInfo[] {
+  const dtype = io.xProj.dtype;
+  const { T, B, H } = seqDims(io.xProj, io.h0);
   const G = 3 * H;
-  const [xProj, wHh, bHh, h0, maskV] = valuesOf(backend, inputs) as Float64Array[];
+  const { xProj, wHh, bHh, h0, mask: maskV } = valuesByName(backend, io);
   const active = activeOf(maskV!);
   const wT = transpose2d(wHh!, G, H, dtype); // [H, 3H]
   const h = copyOf(h0!, dtype);
@@ -46,12 +47,12 @@ export function gruForwardJs(backend: CpuBackend, inputs: readonly TensorInfo[])
 }
 
 /** in: dy, dhN, wHh, h0, mask, gates, hLin, y → out: dxProj, dwHh, dbHh, dh0. */
-export function gruBackwardJs(backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
-  const dtype = inputs[0]!.dtype;
-  const d = seqDims(inputs[0]!, inputs[3]!);
+export function gruBackwardJs(backend: CpuBackend, io: KernelInputs<'GRUSequenceGrad', TensorInfo>): TensorInfo[] {
+  const dtype = io.dy.dtype;
+  const d = seqDims(io.dy, io.h0);
   const { T, B, H } = d;
   const G = 3 * H;
-  const [dy, dhN, wHh, h0, maskV, gates, hLin, y] = valuesOf(backend, inputs) as Float64Array[];
+  const { dy, dhN, wHh, h0, mask: maskV, gates, hLin, y } = valuesByName(backend, io);
   const active = activeOf(maskV!);
   const dh = copyOf(dhN!, dtype);
   const dx = allocFor(dtype, T * B * G), dhh = allocFor(dtype, T * B * G);

@@ -1,21 +1,23 @@
 /**
  * Fused recurrent CPU kernels (`LSTMSequence`, `GRUSequence`, `RNNSequence` and their `…Grad`
  * twins) on typed arrays: the reference path, used for float64 and without WebAssembly. The
- * WebAssembly versions (../wasm) replace these registrations for float32.
+ * WebAssembly versions (../wasm) replace these registrations for float32. Inputs are read by name
+ * and attrs typed through each kernel's contract (kernel-contracts.ts).
  */
-import type { KernelConfig } from '../../registry.js';
+import { inputsOf } from '../../kernel-contracts.js';
+import { defineKernel, type KernelConfig } from '../../registry.js';
 import type { CpuBackend } from '../cpu-backend.js';
 import { gruBackwardJs, gruForwardJs } from './gru-js.js';
 import { lstmBackwardJs, lstmForwardJs } from './lstm-js.js';
-import { rnnBackwardJs, rnnForwardJs, type Nonlinearity } from './rnn-js.js';
-
-const act = (attrs: unknown): Nonlinearity => (attrs as { nonlinearity?: Nonlinearity }).nonlinearity ?? 'tanh';
+import { rnnBackwardJs, rnnForwardJs } from './rnn-js.js';
 
 export const fusedRnnKernels: KernelConfig<string, CpuBackend>[] = [
-  { name: 'LSTMSequence', backend: 'cpu', run: ({ inputs, backend }) => lstmForwardJs(backend, inputs) },
-  { name: 'LSTMSequenceGrad', backend: 'cpu', run: ({ inputs, backend }) => lstmBackwardJs(backend, inputs) },
-  { name: 'GRUSequence', backend: 'cpu', run: ({ inputs, backend }) => gruForwardJs(backend, inputs) },
-  { name: 'GRUSequenceGrad', backend: 'cpu', run: ({ inputs, backend }) => gruBackwardJs(backend, inputs) },
-  { name: 'RNNSequence', backend: 'cpu', run: ({ inputs, attrs, backend }) => rnnForwardJs(backend, inputs, act(attrs)) },
-  { name: 'RNNSequenceGrad', backend: 'cpu', run: ({ inputs, attrs, backend }) => rnnBackwardJs(backend, inputs, act(attrs)) },
+  defineKernel<'LSTMSequence', CpuBackend>('LSTMSequence', 'cpu', ({ inputs, backend }) => lstmForwardJs(backend, inputsOf('LSTMSequence', inputs))),
+  defineKernel<'LSTMSequenceGrad', CpuBackend>('LSTMSequenceGrad', 'cpu', ({ inputs, backend }) => lstmBackwardJs(backend, inputsOf('LSTMSequenceGrad', inputs))),
+  defineKernel<'GRUSequence', CpuBackend>('GRUSequence', 'cpu', ({ inputs, backend }) => gruForwardJs(backend, inputsOf('GRUSequence', inputs))),
+  defineKernel<'GRUSequenceGrad', CpuBackend>('GRUSequenceGrad', 'cpu', ({ inputs, backend }) => gruBackwardJs(backend, inputsOf('GRUSequenceGrad', inputs))),
+  defineKernel<'RNNSequence', CpuBackend>('RNNSequence', 'cpu', ({ inputs, attrs, backend }) =>
+    rnnForwardJs(backend, inputsOf('RNNSequence', inputs), attrs.nonlinearity ?? 'tanh')),
+  defineKernel<'RNNSequenceGrad', CpuBackend>('RNNSequenceGrad', 'cpu', ({ inputs, attrs, backend }) =>
+    rnnBackwardJs(backend, inputsOf('RNNSequenceGrad', inputs), attrs.nonlinearity ?? 'tanh')),
 ];

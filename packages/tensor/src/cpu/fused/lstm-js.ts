@@ -5,17 +5,18 @@
 import type { TensorInfo } from '../../backend.js';
 import { allocFor, type DType } from '../../dtype.js';
 import type { CpuBackend } from '../cpu-backend.js';
+import type { KernelInputs } from '../../kernel-contracts.js';
 import {
-  activeOf, copyOf, gemmAcc, gemmTransA, previousStates, seqDims, sigmoid, transpose2d, valuesOf,
+  activeOf, copyOf, gemmAcc, gemmTransA, previousStates, seqDims, sigmoid, transpose2d, valuesByName,
 } from './common.js';
 
 /** in: xProj, wHh, h0, c0, mask → out: y, hN, cN, gates, cells. */
-export function lstmForwardJs(backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
-  const dtype = inputs[0]!.dtype;
-  const d = seqDims(inputs[0]!, inputs[2]!);
+export function lstmForwardJs(backend: CpuBackend, io: KernelInputs<'LSTMSequence', TensorInfo>): TensorInfo[] {
+  const dtype = io.xProj.dtype;
+  const d = seqDims(io.xProj, io.h0);
   const { T, B, H } = d;
   const G = 4 * H;
-  const [xProj, wHh, h0, c0, maskV] = valuesOf(backend, inputs) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const { xProj, wHh, h0, c0, mask: maskV } = valuesByName(backend, io);
   const active = activeOf(maskV);
   const wT = transpose2d(wHh, G, H, dtype); // [H, 4H]
   const h = copyOf(h0, dtype), c = copyOf(c0, dtype);
@@ -47,12 +48,12 @@ export function lstmForwardJs(backend: CpuBackend, inputs: readonly TensorInfo[]
 }
 
 /** in: dy, dhN, dcN, wHh, h0, c0, mask, gates, cells, y → out: dxProj, dwHh, dh0, dc0. */
-export function lstmBackwardJs(backend: CpuBackend, inputs: readonly TensorInfo[]): TensorInfo[] {
-  const dtype: DType = inputs[0]!.dtype;
-  const d = seqDims(inputs[0]!, inputs[4]!);
+export function lstmBackwardJs(backend: CpuBackend, io: KernelInputs<'LSTMSequenceGrad', TensorInfo>): TensorInfo[] {
+  const dtype: DType = io.dy.dtype;
+  const d = seqDims(io.dy, io.h0);
   const { T, B, H } = d;
   const G = 4 * H;
-  const [dy, dhN, dcN, wHh, h0, c0, maskV, gates, cells, y] = valuesOf(backend, inputs) as Float64Array[];
+  const { dy, dhN, dcN, wHh, h0, c0, mask: maskV, gates, cells, y } = valuesByName(backend, io);
   const active = activeOf(maskV!);
   const dh = copyOf(dhN!, dtype), dc = copyOf(dcN!, dtype);
   const dx = allocFor(dtype, T * B * G);

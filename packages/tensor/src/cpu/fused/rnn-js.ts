@@ -2,17 +2,18 @@
 import type { TensorInfo } from '../../backend.js';
 import { allocFor } from '../../dtype.js';
 import type { CpuBackend } from '../cpu-backend.js';
-import { activeOf, copyOf, gemmAcc, gemmTransA, previousStates, seqDims, transpose2d, valuesOf } from './common.js';
+import type { KernelInputs } from '../../kernel-contracts.js';
+import { activeOf, copyOf, gemmAcc, gemmTransA, previousStates, seqDims, transpose2d, valuesByName } from './common.js';
 
 export type Nonlinearity = 'tanh' | 'relu';
 
 const relu = (x: number) => (x > 0 ? x : x === x ? 0 : x);
 
 /** in: xProj, wHh, h0, mask → out: y, hN. */
-export function rnnForwardJs(backend: CpuBackend, inputs: readonly TensorInfo[], act: Nonlinearity): TensorInfo[] {
-  const dtype = inputs[0]!.dtype;
-  const { T, B, H } = seqDims(inputs[0]!, inputs[2]!);
-  const [xProj, wHh, h0, maskV] = valuesOf(backend, inputs) as Float64Array[];
+export function rnnForwardJs(backend: CpuBackend, io: KernelInputs<'RNNSequence', TensorInfo>, act: Nonlinearity): TensorInfo[] {
+  const dtype = io.xProj.dtype;
+  const { T, B, H } = seqDims(io.xProj, io.h0);
+  const { xProj, wHh, h0, mask: maskV } = valuesByName(backend, io);
   const active = activeOf(maskV!);
   const wT = transpose2d(wHh!, H, H, dtype);
   const h = copyOf(h0!, dtype), y = allocFor(dtype, T * B * H), pre = allocFor(dtype, B * H);
@@ -32,11 +33,11 @@ export function rnnForwardJs(backend: CpuBackend, inputs: readonly TensorInfo[],
 }
 
 /** in: dy, dhN, wHh, h0, mask, y → out: dxProj, dwHh, dh0. */
-export function rnnBackwardJs(backend: CpuBackend, inputs: readonly TensorInfo[], act: Nonlinearity): TensorInfo[] {
-  const dtype = inputs[0]!.dtype;
-  const d = seqDims(inputs[0]!, inputs[3]!);
+export function rnnBackwardJs(backend: CpuBackend, io: KernelInputs<'RNNSequenceGrad', TensorInfo>, act: Nonlinearity): TensorInfo[] {
+  const dtype = io.dy.dtype;
+  const d = seqDims(io.dy, io.h0);
   const { T, B, H } = d;
-  const [dy, dhN, wHh, h0, maskV, y] = valuesOf(backend, inputs) as Float64Array[];
+  const { dy, dhN, wHh, h0, mask: maskV, y } = valuesByName(backend, io);
   const active = activeOf(maskV!);
   const dh = copyOf(dhN!, dtype), dx = allocFor(dtype, T * B * H), dhPrev = allocFor(dtype, B * H);
   for (let t = T - 1; t >= 0; t--) {
