@@ -1,7 +1,7 @@
 /**
  * Which BLAS the PyTorch peer runs on (issue 18, "honest peers"). Debian's `python3-torch` links
  * `libblas.so.3`, an alternative that is the reference (netlib) BLAS unless an optimised one is
- * installed: timed on netlib, PyTorch looks 5–10× slower than the PyTorch users have, which flatters
+ * installed: timed on netlib, PyTorch looks several times slower than the PyTorch users have, which flatters
  * Recur. So the bench installs `libopenblas0-pthread` where it can (root + apt; installing it switches
  * the alternative), and refuses the PyTorch column when PyTorch would still run on the reference BLAS.
  *
@@ -61,7 +61,7 @@ export function parseAlternative(query: string): { status?: string; value?: stri
 /** Why the PyTorch column must not run on this BLAS, or undefined when it may. */
 export function refusal(info: Pick<BlasInfo, 'kind' | 'library'>): string | undefined {
   if (info.kind !== 'reference') return undefined;
-  return `PyTorch would run on the reference (netlib) BLAS (${info.library}), which would flatter Recur 5–10×: `
+  return `PyTorch would run on the reference (netlib) BLAS (${info.library}), which would flatter Recur several-fold: `
     + 'install libopenblas0-pthread (as root: apt-get install libopenblas0-pthread, which switches libblas.so.3)';
 }
 
