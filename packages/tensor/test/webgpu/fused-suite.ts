@@ -2,6 +2,9 @@
  * Fused LSTM/GRU/RNN sequence kernels on WebGPU (float32, SwiftShader) against the CPU fused kernels
  * in float64 — which are themselves checked against the float64 equations and finite differences
  * (fused-rnn.test.ts) — on every output (y, hN, cN, gates, cells, hLin) and every gradient.
+ * SIZES cover the step kernels' shape classes (fused-step.ts): B = 1 and B < 4 (one row per
+ * workgroup), B ≥ 4 with full and partial 4-row tiles, odd H, H past and not a multiple of the
+ * 64-unit tile, reductions in one and in several 256-column chunks, T = 1, ragged lengths with 0.
  */
 import { describe, expect, it } from 'vitest';
 import { hasFusedRnn, setBackend } from '../../src/index.js';
@@ -17,6 +20,7 @@ const SIZES: Array<[T: number, B: number, H: number, lengths: number[]]> = [
   [3, 2, 65, [3, 2]],
   [1, 1, 1, [1]],
   [3, 9, 70, [3, 3, 2, 0, 1, 3, 2, 1, 3]], // 3 row tiles of 4 (the last holds 1 row), 2 unit tiles (the last holds 6)
+  [2, 5, 257, [2, 1, 0, 2, 1]], // the forward's reduction in two staged chunks of 256 (the last holds 1)
 ];
 
 describe('fused recurrent kernels on WebGPU', () => {

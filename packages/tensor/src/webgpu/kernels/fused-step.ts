@@ -67,19 +67,27 @@ function shiftIndices(wgsl: string, slices: RowSlice[]): string {
   return slices.reduce((code, sl) => code.replace(new RegExp(`\\b${sl.name}\\[`, 'g'), `${sl.name}[u.o_${sl.name} + `), wgsl);
 }
 
+/** Loads per thread per row between barriers: fewer barrier pairs per reduction (4·tj columns each). */
+const STAGE_LOADS = 4;
+
 const MASK_FN = 'fn step_on(t: u32, b: u32) -> bool { return (mask[t * u.B + b] & 0x7fffffffu) != 0u; }';
 
 /** A step program for one tile shape; the key carries the tile (one pipeline per shape class). */
 export function stepProgram(spec: StepSpec, tile: StepTile): Program {
   const { tj, rb } = tile;
+  const kc = STAGE_LOADS * tj; // reduction columns staged per barrier pair
   const sh = (code: string) => shiftIndices(code, spec.slices);
+  const rows = Array.from({ length: rb }, (_, r) => r);
+  // Rows unrolled in the hot loop: the accumulators stay in registers on every compiler.
+  const stageRows = rows.map((r) => `        { let b = b0 + ${r}u; var v = 0.0; if (k < K && b < B) { ${sh(spec.load)} } stage[${r * kc}u + c] = v; }`).join('\n');
+  const fma = rows.map((r) => `      acc${r} = acc${r} + stage[${r * kc}u + kk] * wv;`).join('\n');
   return {
     key: `${spec.key}:${tj}x${rb}`, label: spec.label, bindings: spec.bindings,
     uniforms: [{ name: 'B', type: 'u32' }, { name: 'H', type: 'u32' }, { name: 't', type: 'u32' }, { name: 'T', type: 'u32' },
       ...spec.slices.map((sl) => ({ name: `o_${sl.name}`, type: 'u32' as const }))],
     body: () => `${WGSL_ELEMENTWISE_HELPERS}
 ${sh(MASK_FN)}
-var<workgroup> stage: array<f32, ${tj * rb}>;
+var<workgroup> stage: array<f32, ${kc * rb}>;
 @compute @workgroup_size(${tj})
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let H = u.H; let B = u.B; let t = u.t; let T = u.T; let BH = B * H;
@@ -88,26 +96,23 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
   let b0 = wid.y * ${rb}u;
 ${spec.pre}
   let K = ${spec.K};
-  var acc: array<${spec.acc}, ${rb}>;
-  for (var k0 = 0u; k0 < K; k0 = k0 + ${tj}u) {
-    {
-      let k = k0 + lid.x;
-      for (var r = 0u; r < ${rb}u; r = r + 1u) {
-        let b = b0 + r;
-        var v = 0.0;
-        if (k < K && b < B) { ${sh(spec.load)} }
-        stage[r * ${tj}u + lid.x] = v;
-      }
+${rows.map((r) => `  var acc${r}: ${spec.acc};`).join('\n')}
+  for (var k0 = 0u; k0 < K; k0 = k0 + ${kc}u) {
+    for (var q = 0u; q < ${STAGE_LOADS}u; q = q + 1u) {
+      let c = q * ${tj}u + lid.x;
+      let k = k0 + c;
+${stageRows}
     }
     workgroupBarrier();
-    let n = min(${tj}u, K - k0);
+    let n = min(${kc}u, K - k0);
     for (var kk = 0u; kk < n; kk = kk + 1u) {
       let k = k0 + kk;
       let wv = ${spec.weights};
-      for (var r = 0u; r < ${rb}u; r = r + 1u) { acc[r] = acc[r] + stage[r * ${tj}u + kk] * wv; }
+${fma}
     }
     workgroupBarrier();
   }
+  var acc = array<${spec.acc}, ${rb}>(${rows.map((r) => `acc${r}`).join(', ')});
   if (j >= H) { return; }
   for (var r = 0u; r < ${rb}u; r = r + 1u) {
     let b = b0 + r;
