@@ -7,6 +7,7 @@
  * column of the kernel's prefix mask. Layer calls (the usual path) do not come here: the tracer
  * records them whole, one node per layer with both directions (layer-call.ts).
  */
+import { inputsOf } from '@recur/tensor/backend';
 import type { TraceGraph, TracedValue } from './context.js';
 import type { KernelEmitter } from './kernel-emitters.js';
 import { staticDim } from './symbolic.js';
@@ -29,14 +30,14 @@ function permutation(cx: TraceGraph, rows: number[]): string {
   return cx.constant(m, [1, G, G], 'float32', 'W_gate_permutation');
 }
 
-export function emitFusedSequence(mode: RecurrentMode): KernelEmitter {
+const KERNEL = { lstm: 'LSTMSequence', gru: 'GRUSequence', rnn: 'RNNSequence' } as const;
+type SequenceInputs = { xProj: TracedValue; wHh: TracedValue; h0: TracedValue; mask: TracedValue; bHh?: TracedValue; c0?: TracedValue };
+
+export function emitFusedSequence<M extends RecurrentMode>(mode: M): KernelEmitter<(typeof KERNEL)[M]> {
   return (cx, ins, attrs) => {
-    const [xProj, wHh] = ins as [TracedValue, TracedValue];
-    const rest = ins.slice(2);
-    const bHh = mode === 'gru' ? rest.shift() : undefined;
-    const h0 = rest.shift()!;
-    const c0 = mode === 'lstm' ? rest.shift() : undefined;
-    const mask = rest.shift()!;
+    // Inputs by name (the kernels' contracts): GRU adds bHh, LSTM adds c0.
+    const kernel: (typeof KERNEL)[RecurrentMode] = KERNEL[mode];
+    const { xProj, wHh, bHh, h0, c0, mask }: SequenceInputs = inputsOf(kernel, ins);
     const G = xProj.sym[2]!.k, H = G / GATES[mode];
     const rows = gateRows(mode, H);
     const idx = cx.int64s(rows, 'gate_rows');
@@ -46,7 +47,7 @@ export function emitFusedSequence(mode: RecurrentMode): KernelEmitter {
     const lens = cx.node1('Cast', [cx.node1('ReduceSum', [mask.name, cx.int64s([0], 'axes')], { keepdims: 0 })], { to: DataType.INT32 });
     const attrsOut: Record<string, number | string | string[]> = {
       hidden_size: H, direction: 'forward',
-      activations: activationsFor({ mode, nonlinearity: (attrs as { nonlinearity?: 'tanh' | 'relu' }).nonlinearity ?? 'tanh' }),
+      activations: activationsFor({ mode, nonlinearity: 'nonlinearity' in attrs ? attrs.nonlinearity : 'tanh' }),
     };
     if (mode === 'gru') attrsOut.linear_before_reset = 1;
     const inputs = [xProj.name, permutation(cx, rows), R, B, lens, unsq(h0.name), ...(c0 ? [unsq(c0.name)] : [])];

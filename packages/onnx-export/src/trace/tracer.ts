@@ -8,11 +8,11 @@
  */
 import { RecurrentBase, type Module, type RecurrentForwardOptions } from '@recur/recurrent';
 import { addKernelListener, formatShape, scope, Tensor, type KernelEvent } from '@recur/tensor';
-import { type KernelName } from '@recur/tensor/backend';
+import type { KernelName, KernelSpecs } from '@recur/tensor/backend';
 import type { HostTensor } from '../graph/builder.js';
 import { TraceGraph, type TracedValue } from './context.js';
 import { flattenInputs, flattenOutputs, rebuildArgs, type DynamicAxes, type ForwardArg, type InputLeaf } from './io.js';
-import { KERNEL_EMITTERS } from './kernel-emitters.js';
+import { KERNEL_EMITTERS, type KernelEmitter } from './kernel-emitters.js';
 import { emitLayerCall } from './layer-call.js';
 import { rebuildFromLengths, type LengthsInput } from './lengths-derived.js';
 import { onnxDim, staticDim, symDim, type SymDim, type SymShape } from './symbolic.js';
@@ -131,7 +131,8 @@ export function traceForward(model: Module, o: TraceOptions): TraceResult {
     const ins = e.inputs.map((t) => valueOf(t));
     const missing = ins.findIndex((v) => v.name === '');
     if (missing >= 0) throw new Error(`exportOnnx: ${where()}: input ${missing} is an output of a fused recurrent kernel that only exists for gradients (gates/cells), which ONNX does not produce`);
-    const outs = entry(cx, ins, e.attrs as Record<string, unknown>, e.outputs);
+    // The event's kernel name picked the entry, so its attrs are that kernel's (KernelSpecs[name]).
+    const outs = (entry as KernelEmitter)(cx, ins, e.attrs as KernelSpecs[KernelName], e.outputs);
     e.outputs.forEach((t, i) => values.set(t.id, { name: outs[i]!.name, sym: outs[i]!.sym, dtype: t.dtype }));
   };
 
