@@ -172,32 +172,6 @@ function kernel4(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, mr: i32, nc
   finish(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), nc, acc);
 }
 
-// kernel1 on two neighbouring panels at once (16 columns): eight independent chains instead of four
-// keep the multiply-add units busy on the batch-1 recurrent step (a latency-bound matrix-vector
-// product); each column still sums even k and odd k in its own chain and adds them at the end, as
-// kernel1 does, so the bits are kernel1's. The first panel is whole; the second has nc columns.
-@inline function kernel1x2(ap: usize, bp: usize, kc: i32, cp: usize, nc: i32, acc: bool): void {
-  let bq = bp + (<usize>(kc * NR) << 2);
-  let c0 = f32x4.splat(0), c1 = c0, d0 = c0, d1 = c0, e0 = c0, e1 = c0, f0 = c0, f1 = c0;
-  let p = 0;
-  for (; p + 2 <= kc; p += 2) {
-    let av = v128.load32_splat(ap);
-    c0 = madd(av, v128.load(bp), c0); c1 = madd(av, v128.load(bp, 16), c1);
-    e0 = madd(av, v128.load(bq), e0); e1 = madd(av, v128.load(bq, 16), e1);
-    av = v128.load32_splat(ap, 4);
-    d0 = madd(av, v128.load(bp, 32), d0); d1 = madd(av, v128.load(bp, 48), d1);
-    f0 = madd(av, v128.load(bq, 32), f0); f1 = madd(av, v128.load(bq, 48), f1);
-    ap += 8; bp += 64; bq += 64;
-  }
-  if (p < kc) {
-    const av = v128.load32_splat(ap);
-    c0 = madd(av, v128.load(bp), c0); c1 = madd(av, v128.load(bp, 16), c1);
-    e0 = madd(av, v128.load(bq), e0); e1 = madd(av, v128.load(bq, 16), e1);
-  }
-  finish(cp, f32x4.add(c0, d0), f32x4.add(c1, d1), NR, acc);
-  finish(cp + (<usize>NR << 2), f32x4.add(e0, f0), f32x4.add(e1, f1), nc, acc);
-}
-
 /**
  * C[m×n] (+)= op(A)[m×k] · B, with B packed by packB. op(A) is A [m,k] row-major with leading
  * dimension lda, or Aᵀ when transA (A stored [k,m]). `pa` is packedASize() floats of scratch
@@ -230,11 +204,9 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, pb
       const i = m - 1;
       const ap = a + (<usize>(i * lda + kb) << 2);
       const cp = c + (<usize>(i * ldc) << 2);
-      let j = j0;
-      for (; j + 1 < j1; j += 2) {
-        kernel1x2(ap, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + (<usize>(j * NR) << 2), min(NR, n - (j + 1) * NR), acc);
+      for (let j = j0; j < j1; j++) {
+        kernel1(ap, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + (<usize>(j * NR) << 2), min(NR, n - j * NR), acc);
       }
-      if (j < j1) kernel1(ap, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + (<usize>(j * NR) << 2), min(NR, n - j * NR), acc);
     }
   }
 }
