@@ -28,7 +28,13 @@ const binary = contract()(['a', 'b'], ['y']);
 const reduce = contract<ReduceAttrs>()(['x'], ['y']);
 type Act = { nonlinearity: 'tanh' | 'relu' };
 
-/** Every kernel's contract, by name. */
+/**
+ * Every kernel's contract, by name.
+ *
+ * @example
+ * KERNEL_CONTRACTS.GRUSequence.inputs; // ['xProj', 'wHh', 'bHh', 'h0', 'mask']
+ * type A = KernelSpecs['RNNSequence']; // { nonlinearity: 'tanh' | 'relu' }
+ */
 export const KERNEL_CONTRACTS = {
   Neg: unary, Exp: unary, Log: unary, Sqrt: unary, Tanh: unary, Sigmoid: unary, Relu: unary, Abs: unary,
   Add: binary, Sub: binary, Mul: binary, Div: binary, Maximum: binary, Pow: binary, Less: binary, Equal: binary,
@@ -152,12 +158,12 @@ export function outputList<N extends KernelName, T>(name: N, outputs: KernelOutp
   return toList(name, 'outputs', outputs as Record<string, T | undefined>);
 }
 
-/** Input names of `name` in order, without optional markers (for rules that map positions). */
+/** Input names of `name` in order, without optional markers. @example inputNames('Gather') // ['x', 'indices'] */
 export function inputNames<N extends KernelName>(name: N): InputKey<N>[] {
   return contractOf(name, 'inputs').map(bare) as InputKey<N>[];
 }
 
-/** Output names of `name` in order, without optional markers. */
+/** Output names of `name` in order, without optional markers. @example outputNames('RNNSequence') // ['y', 'hN'] */
 export function outputNames<N extends KernelName>(name: N): OutputKey<N>[] {
   return contractOf(name, 'outputs').map(bare) as OutputKey<N>[];
 }
