@@ -34,8 +34,10 @@ describe('classifyBlas', () => {
     expect(classifyBlas('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3')).toBe('reference');
     expect(classifyBlas('/usr/lib64/libblas.so.3.11.0')).toBe('reference');
   });
-  it('trusts OpenBLAS\'s own config string and knows MKL', () => {
-    expect(classifyBlas('/opt/lib/libblas.so.3', 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64')).toBe('openblas');
+  it('trusts OpenBLAS\'s own config string only for an unknown path, and knows MKL', () => {
+    expect(classifyBlas('/opt/lib/libsgemm-vendor.so', 'OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64')).toBe('openblas');
+    // OpenBLAS loaded, but sgemm_ served by netlib (alternative set by hand): the path wins.
+    expect(classifyBlas('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3', 'OpenBLAS 0.3.21 Haswell')).toBe('reference');
     expect(classifyBlas('/opt/intel/lib/libmkl_rt.so.2')).toBe('mkl');
     expect(classifyBlas('? (undefined symbol: sgemm_)')).toBe('unknown');
   });

@@ -42,14 +42,15 @@ export function blasFromTorchConfig(show: string): string {
 /** Which BLAS a library path (and OpenBLAS's own config string, if any) is. */
 export function classifyBlas(library: string, openblasConfig?: string): BlasKind {
   const p = library.toLowerCase();
-  if (/openblas/.test(p) || /^openblas/i.test(openblasConfig ?? '')) return 'openblas';
+  if (/openblas/.test(p)) return 'openblas';
   if (/mkl/.test(p)) return 'mkl';
   if (/blis/.test(p)) return 'blis';
   if (/atlas/.test(p)) return 'atlas';
   if (/flexiblas/.test(p)) return 'flexiblas';
   // Debian's reference BLAS (libblas3) lives in <libdir>/blas/; a bare libblas.so elsewhere is netlib too.
   if (/\/blas\/libblas\.so/.test(p) || /(^|\/)libblas\.so(\.\d+)*$/.test(p)) return 'reference';
-  return 'unknown';
+  // The path first: OpenBLAS can be loaded beside a netlib libblas.so.3 that still serves sgemm_.
+  return /^openblas/i.test(openblasConfig ?? '') ? 'openblas' : 'unknown';
 }
 
 /** `update-alternatives --query` output → `auto → /usr/lib/…/openblas-pthread/libblas.so.3` (undefined if no Value line). */
@@ -62,7 +63,8 @@ export function parseAlternative(query: string): { status?: string; value?: stri
 export function refusal(info: Pick<BlasInfo, 'kind' | 'library'>): string | undefined {
   if (info.kind !== 'reference') return undefined;
   return `PyTorch would run on the reference (netlib) BLAS (${info.library}), which would flatter Recur several-fold: `
-    + 'install libopenblas0-pthread (as root: apt-get install libopenblas0-pthread, which switches libblas.so.3)';
+    + 'install libopenblas0-pthread (apt-get, as root; it switches Debian\'s libblas.so.3), or if it is installed, '
+    + 'see what serves libblas.so.3 here (update-alternatives --query, LD_LIBRARY_PATH)';
 }
 
 const sh = (cmd: string, args: string[], env?: NodeJS.ProcessEnv) => spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env });

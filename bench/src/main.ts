@@ -94,9 +94,9 @@ function pytorchBlas(): BlasInfo | undefined {
   const out = spawnSync(py, [path.join(here, 'torch_bench.py'), 'blas'], { env, encoding: 'utf8' }).stdout ?? '';
   const line = out.split('\n').find((l) => l.startsWith('BLAS '));
   if (!line) { notes.push('pytorch: column refused: the BLAS probe (torch_bench.py blas) printed nothing'); return undefined; }
-  const raw = JSON.parse(line.slice(5)) as { config: string; library: string; openblas_config: string | null };
-  const info: BlasInfo = { build: blasFromTorchConfig(raw.config), library: raw.library, kind: classifyBlas(raw.library, raw.openblas_config ?? undefined), alternative: sys.alternative };
-  if (raw.openblas_config) info.openblas_config = raw.openblas_config;
+  const seen = JSON.parse(line.slice(5)) as { config: string; library: string; openblas_config: string | null };
+  const info: BlasInfo = { build: blasFromTorchConfig(seen.config), library: seen.library, kind: classifyBlas(seen.library, seen.openblas_config ?? undefined), alternative: sys.alternative };
+  if (seen.openblas_config) info.openblas_config = seen.openblas_config;
   const why = refusal(info);
   if (why) { notes.push(`pytorch: column refused: ${why}`); return undefined; }
   console.error(`\n▶ pytorch ${probe.stdout.trim()} on ${info.kind} (${info.library})`);

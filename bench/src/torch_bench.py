@@ -132,7 +132,8 @@ def blas():
     except (OSError, AttributeError) as e:  # no libtorch_cpu.so (a pip wheel with MKL linked in), no sgemm_
         info["library"] = f"? ({e})"
     try:
-        cfg = ctypes.CDLL("libopenblas.so.0").openblas_get_config
+        # RTLD_NOLOAD: only an OpenBLAS this process already loaded, never one dlopen would add now.
+        cfg = ctypes.CDLL("libopenblas.so.0", mode=os.RTLD_NOLOAD).openblas_get_config
         cfg.restype = ctypes.c_char_p
         info["openblas_config"] = cfg().decode()
     except (OSError, AttributeError):
