@@ -2,11 +2,13 @@
  * The per-time-step kernel shape shared by the fused LSTM/GRU/RNN forwards and backwards: a
  * (hidden-unit tile, batch-row tile) grid. A workgroup of `tj` threads owns units j0..j0+tj of `rb`
  * batch rows; each thread keeps the rb rows' accumulators in registers. The reduction runs in
- * chunks of tj: the workgroup first stages the rb rows' next tj input values (h_{t-1} forward,
- * dz_{t+1} backward) in workgroup memory, one load per thread per row, then every thread reads
- * them from there and multiplies them with its column of the weights, `w[k·ld + j]`, so
- * neighbouring threads read neighbouring addresses (coalesced) and each weight is read once per
- * workgroup for all rb rows. The epilogue (gate math) then runs per (row, unit).
+ * chunks of 4·tj columns: the workgroup first stages the rb rows' next columns of the step's input
+ * (h_{t-1} forward, dz_{t+1} backward) in workgroup memory, four coalesced loads per thread per
+ * row, then every thread reads them from there and multiplies them with its column of the
+ * weights, `w[k·ld + j]`, so neighbouring threads read neighbouring addresses (coalesced) and each
+ * weight is read once per workgroup for all rb rows. The epilogue (gate math) runs per (row, unit).
+ * One dispatch per time step: a step needs all of the previous step's row, which only a dispatch
+ * boundary makes visible across workgroups.
  */
 import { WGSL_ELEMENTWISE_HELPERS } from '../../elementwise-table.js';
 import type { WebGPUBackend } from '../backend.js';
@@ -63,6 +65,7 @@ export const prevRows = (s: number): [number, number] => [s - 1, s];
 /** … and s too (the step whose dz it reads). */
 export const bothRows = (s: number): [number, number] => [s - 1, s + 1];
 
+/** Rewrites `x[` into `x[u.o_x + ` for each sliced binding (the specs keep whole-buffer indices). */
 function shiftIndices(wgsl: string, slices: RowSlice[]): string {
   return slices.reduce((code, sl) => code.replace(new RegExp(`\\b${sl.name}\\[`, 'g'), `${sl.name}[u.o_${sl.name} + `), wgsl);
 }
