@@ -51,12 +51,14 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor
   TAPE.noGradDepth++;
   try {
     return scope(() => {
-      const grads = new Map<number, Tensor>();
+      const grads = new Grads(dy);
       grads.set(y.id, dy ?? onesLike(y));
-      for (const node of order) runNode(node, grads, wanted);
       for (const node of order) {
+        runNode(node, grads, wanted);
+        // Each node runs once: what it saved is freed now, not after the whole walk, so peak memory
+        // holds one layer's saved activations and gradients at a time, as PyTorch's refcounting does.
         node.consumed = true;
-        node.releaseSaved();
+        node.releaseSaved((t) => grads.holds(t));
       }
       return xs.map((x) => keep(grads.get(x.id) ?? zeros(x.shape, x.dtype)));
     });
@@ -65,7 +67,51 @@ export function gradients(y: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor
   }
 }
 
-function runNode(node: GradNode, grads: Map<number, Tensor>, wanted: Set<number>): void {
+/**
+ * Cotangents by tensor id. A cotangent is disposed as soon as nothing can read it again (its node
+ * ran, or it was summed into another), unless it is the caller's `dy` or still held under another
+ * id (a rule may pass one tensor through to several inputs).
+ */
+class Grads {
+  private readonly byId = new Map<number, Tensor>();
+  private readonly uses = new Map<Tensor, number>();
+  constructor(private readonly callers?: Tensor) {}
+
+  get(id: number): Tensor | undefined {
+    return this.byId.get(id);
+  }
+
+  holds(t: Tensor): boolean {
+    return this.uses.has(t);
+  }
+
+  set(id: number, t: Tensor): void {
+    const prev = this.byId.get(id);
+    this.byId.set(id, t);
+    this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+    if (prev) this.drop(prev);
+  }
+
+  delete(id: number): void {
+    const prev = this.byId.get(id);
+    if (!prev) return;
+    this.byId.delete(id);
+    this.drop(prev);
+  }
+
+  /** Frees `t` if no id holds it any more (and it is not the caller's). */
+  free(t: Tensor): void {
+    if (!this.uses.has(t) && t !== this.callers && !t.disposed) t.dispose();
+  }
+
+  private drop(t: Tensor): void {
+    const n = (this.uses.get(t) ?? 1) - 1;
+    if (n > 0) this.uses.set(t, n);
+    else this.uses.delete(t);
+  }
+}
+
+function runNode(node: GradNode, grads: Grads, wanted: Set<number>): void {
   const present = node.outputIds.map((id) => grads.get(id));
   if (present.every((g) => g === undefined)) return;
   const dys = present.map((g, i) => g ?? zeros(node.outputShapes[i]!, node.outputDtypes[i] as 'float32'));
@@ -75,6 +121,8 @@ function runNode(node: GradNode, grads: Map<number, Tensor>, wanted: Set<number>
     inputShapes: node.inputShapes, inputDtypes: node.inputDtypes, outputShapes: node.outputShapes,
     needs: node.needs,
   });
+  // Freed only after every thunk ran: a later thunk may read a tensor an earlier one returned (sub: dy, neg(dy)).
+  const spent: Tensor[] = [...dys];
   node.inputIds.forEach((id, i) => {
     if (!node.needs[i]) return;
     const thunk = thunks[i];
@@ -84,6 +132,9 @@ function runNode(node: GradNode, grads: Map<number, Tensor>, wanted: Set<number>
       throw new Error(`autograd: rule for ${node.name} gave gradient ${formatShape(g.shape)} for input ${i} of shape ${formatShape(node.inputShapes[i]!)}`);
     }
     const prev = grads.get(id);
-    grads.set(id, prev ? add(prev, g) : g);
+    if (!prev) return grads.set(id, g);
+    grads.set(id, add(prev, g));
+    spent.push(prev, g);
   });
+  for (const t of spent) grads.free(t); // unless still held under some id (passed through)
 }

@@ -30,9 +30,9 @@ export class GradNode {
     public savedOutputs: (Tensor | undefined)[],
   ) {}
 
-  releaseSaved(): void {
-    for (const t of this.savedInputs) t?.dispose();
-    for (const t of this.savedOutputs) t?.dispose();
+  /** Disposes the saved tensors, except those `keep` says are still in use elsewhere. */
+  releaseSaved(keep?: (t: Tensor) => boolean): void {
+    for (const t of [...this.savedInputs, ...this.savedOutputs]) if (t && !keep?.(t)) t.dispose();
     this.savedInputs = [];
     this.savedOutputs = [];
   }

@@ -151,6 +151,12 @@ export abstract class RecurrentBase extends Module {
       const revIdx = D === 2 ? reverseIndices(lengths, T, B) : null;
       const init = (s: Tensor | undefined, i: number) => (s ? reshape(slice(s, [i, 0, 0], [1, B, H]), [B, H]) : zeros([B, H], wantDtype));
       let x = this.batchFirst ? transpose(input, [1, 0, 2]) : input; // (T, B, I)
+      // Intermediates are freed once spent, as PyTorch's refcounting frees them (the ops' backward
+      // rules hold their own references): a long batch keeps one input projection alive at a time,
+      // not one per layer and direction until the step's scope ends.
+      const spent = (...ts: Tensor[]) => {
+        for (const t of ts) if (t !== input) t.dispose();
+      };
       const hNs: Tensor[] = [], cNs: Tensor[] = [], gates: GateRecord[] = [];
       for (let l = 0; l < L; l++) {
         const ys: Tensor[] = [];
@@ -160,10 +166,17 @@ export abstract class RecurrentBase extends Module {
           const F = xd.shape[2]!;
           // (T·B, G): one fused x·W_ihᵀ + b (b_hh joins b_ih except in the GRU, whose b_hn sits inside r ⊙ (…))
           const bias = w.bIh ? (this.mode === 'gru' ? w.bIh.value : add(w.bIh.value, w.bHh!.value)) : null;
-          const xProj = reshape(linear(reshape(xd, [T * B, F]), w.wIh.value, bias), [T, B, -1]); // (T, B, G)
+          const rows = reshape(xd, [T * B, F]);
+          const flat = linear(rows, w.wIh.value, bias);
+          spent(rows, ...(d === 1 ? [xd] : []));
+          const xProj = reshape(flat, [T, B, -1]); // (T, B, G)
           const h0 = init(opts.h0, l * D + d);
           const r = this.sequence(xProj, w, h0, this.mode === 'lstm' ? init(opts.c0, l * D + d) : h0, mask, fused, !!opts.returnGates);
-          ys.push(d === 1 ? reverseTime(r.y, revIdx!) : r.y);
+          spent(flat, xProj);
+          if (d === 1) {
+            ys.push(reverseTime(r.y, revIdx!));
+            spent(r.y);
+          } else ys.push(r.y);
           hNs.push(r.hN);
           if (r.cN) cNs.push(r.cN);
           if (opts.returnGates && r.gates) {
@@ -171,8 +184,15 @@ export abstract class RecurrentBase extends Module {
             gates.push({ layer: l, direction: d, gates: back(r.gates), ...(r.cells ? { cells: back(r.cells) } : {}) });
           }
         }
+        const layerInput = x;
         x = D === 2 ? concat(ys, 2) : ys[0]!; // (T, B, D·H)
-        if (l < L - 1) x = dropout(x, this.dropout, this.training);
+        if (D === 2) spent(...ys);
+        spent(layerInput);
+        if (l < L - 1) {
+          const dropped = dropout(x, this.dropout, this.training);
+          if (dropped !== x) spent(x);
+          x = dropped;
+        }
       }
       const out: RecurrentOutput = { output: this.batchFirst ? transpose(x, [1, 0, 2]) : x, hN: stack(hNs, 0) };
       if (this.mode === 'lstm') out.cN = stack(cNs, 0);
