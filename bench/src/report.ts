@@ -79,13 +79,14 @@ const TARGETS: Target[] = [
   ratioTarget('W3', 'onnxruntime', 1.5, 1), ratioTarget('W3', 'pytorch', 1.1, 64),
   {
     what: 'W2 two-thread speed-up ≥ 90 % of what two processes get (machine probe, same run)',
-    check: (rs, probe) => { const s = w2Speedup(rs); return s === undefined || probe === undefined ? undefined : s >= 0.9 * probe; },
+    // Not judged when other jobs left no second core (probe < 1.5×): 90 % of nothing passes trivially.
+    check: (rs, probe) => { const s = w2Speedup(rs); return s === undefined || probe === undefined || probe < 1.5 ? undefined : s >= 0.9 * probe; },
     value: (rs, probe) => { const s = w2Speedup(rs); return s === undefined || probe === undefined ? '' : `${s.toFixed(2)}× of ${probe.toFixed(2)}×`; },
   },
   {
     what: 'W2 peak RSS ≤ PyTorch\'s',
     check: (rs) => { const a = find(rs, 'W2')?.max_rss_mb, b = rs.find((r) => r.framework === 'pytorch' && r.workload === 'W2')?.max_rss_mb; return a === undefined || b === undefined ? undefined : a <= b; },
-    value: (rs) => `${find(rs, 'W2')?.max_rss_mb ?? '?'} / ${rs.find((r) => r.framework === 'pytorch' && r.workload === 'W2')?.max_rss_mb ?? '?'} MiB`,
+    value: (rs) => { const a = find(rs, 'W2')?.max_rss_mb, b = rs.find((r) => r.framework === 'pytorch' && r.workload === 'W2')?.max_rss_mb; return a === undefined || b === undefined ? '' : `${a} / ${b} MiB`; },
   },
   {
     // Flat: the second half of the run peaks within 5 % of the first half (which includes warm-up).
@@ -130,7 +131,8 @@ export function printTargets(rows: Row[], probe?: number): void {
   console.log('\ntargets (issue 18; one thread, ratios within this run):');
   for (const t of TARGETS) {
     const ok = t.check(rows, probe);
-    const v = ok === undefined ? '' : t.value?.(rows, probe) ?? '';
-    console.log(`  ${ok === undefined ? '–  not run' : ok ? '✓  met    ' : '✗  missed '} ${t.what}${v ? `: ${v}` : ''}`);
+    const v = t.value?.(rows, probe) ?? '';
+    const state = ok === undefined ? (v ? '–  not judged' : '–  not run') : ok ? '✓  met    ' : '✗  missed ';
+    console.log(`  ${state} ${t.what}${v ? `: ${v}` : ''}${ok === undefined && v ? ' (the machine gave no second core)' : ''}`);
   }
 }
