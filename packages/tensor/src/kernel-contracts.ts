@@ -49,10 +49,17 @@ export const KERNEL_CONTRACTS = {
   Slice: contract<{ begin: number[]; size: number[] }>()(['x'], ['y']),
   Concat: contract<{ axis: number }>()(['...xs'], ['y']),
   Pad: contract<{ paddings: Array<[number, number]>; value: number }>()(['x'], ['y']),
-  /** y = x.shape[:axis] + indices.shape + x.shape[axis+1:] */
-  Gather: contract<{ axis: number }>()(['x', 'indices'], ['y']),
-  /** Inverse of Gather: zeros(shape), then y[.., idx[j], ..] += updates[.., j, ..]. */
-  ScatterAdd: contract<{ shape: number[]; axis: number }>()(['updates', 'indices'], ['y']),
+  /**
+   * y = x.shape[:axis] + indices.shape + x.shape[axis+1:]. `paddingIdx` (embedding lookups) changes
+   * only the gradient: slices picked by that index get none (kernels ignore it).
+   */
+  Gather: contract<{ axis: number; paddingIdx?: number }>()(['x', 'indices'], ['y']),
+  /**
+   * Inverse of Gather: zeros(shape), then y[.., idx[j], ..] += updates[.., j, ..], skipping the
+   * positions whose index is `skipIndex` (the CPU kernel honours it; ops/indexing.ts masks the
+   * updates first on backends that do not).
+   */
+  ScatterAdd: contract<{ shape: number[]; axis: number; skipIndex?: number }>()(['updates', 'indices'], ['y']),
   Cast: contract<{ dtype: DType }>()(['x'], ['y']),
   Fill: contract<{ shape: number[]; value: number; dtype: DType }>()([], ['y']),
   RandomUniform: contract<RandomAttrs & { low: number; high: number; dtype: DType }>()([], ['y']),

@@ -1,6 +1,6 @@
 /** Embedding: a lookup table with PyTorch's padding_idx semantics. */
 import { noGrad } from '@recur/autograd';
-import { arange, equal, expandDims, formatShape, gather, keep, reshape, scope, slice, type Tensor, where } from '@recur/tensor';
+import { arange, embeddingLookup, equal, formatShape, keep, reshape, scope, type Tensor, where } from '@recur/tensor';
 import { normalInit } from '../init.js';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
@@ -80,14 +80,10 @@ export class Embedding extends Module {
   /** ids int32 of any shape → [...ids.shape, E]. */
   forward(ids: Tensor): Tensor {
     if (ids.dtype !== 'int32') throw new Error(`Embedding.forward: ids must be int32, got ${ids.dtype} ${formatShape(ids.shape)}`);
-    return scope(() => {
-      const w = this.weight.value;
-      const out = gather(w, ids); // (..., E)
-      if (this.paddingIdx === undefined || !this.weight.requiresGrad) return out;
-      // Same values, but the padding row's gradient is cut: its rows come from an untracked copy.
-      const padRow = noGrad(() => slice(w, [this.paddingIdx!, 0], [1, this.embeddingDim])); // (1, E)
-      return where(expandDims(equal(ids, this.paddingIdx), -1), padRow, out);
-    });
+    // One gather; with a padding index the positions holding it send no gradient to its row
+    // (PyTorch's embedding backward skips them), so that row's gradient is exactly zero.
+    const pad = this.weight.requiresGrad ? this.paddingIdx : undefined;
+    return embeddingLookup(this.weight.value, ids, pad);
   }
 
   protected override extraRepr(): string {

@@ -1,8 +1,9 @@
 /** CPU Gather / ScatterAdd along an axis (Embedding lookups and their gradient). */
 import type { KernelConfig } from '../registry.js';
-import { allocFor, allocUninit } from '../dtype.js';
+import { allocFor, allocUninit, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import type { CpuBackend } from './cpu-backend.js';
+import { wasmRuntime } from './wasm/runtime.js';
 
 const gather: KernelConfig<'Gather', CpuBackend> = {
   name: 'Gather',
@@ -20,35 +21,63 @@ const gather: KernelConfig<'Gather', CpuBackend> = {
       const k = idx[j]!;
       if (k < 0 || k >= n) throw new Error(`gather: index ${k} at position ${j} is out of range [0, ${n})`);
     }
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < idx.length; j++) {
+    // A plain loop per row: an embedding row is ~100 floats, for which two subarray views and a
+    // set() cost more than the copy itself.
+    for (let o = 0, d = 0; o < outer; o++) {
+      for (let j = 0; j < idx.length; j++, d += inner) {
         const src = (o * n + idx[j]!) * inner;
-        out.set(v.subarray(src, src + inner), (o * idx.length + j) * inner);
+        for (let i = 0; i < inner; i++) out[d + i] = v[src + i]!;
       }
     }
     return [backend.out(out, outShape, x!.dtype)];
   },
 };
 
+/**
+ * out[.., idx[j], ..] += u[.., j, ..] for every j in order (skipping idx[j] === skip), onto `out`
+ * zeroed from `base` (a float offset: the output may live inside a larger WebAssembly memory view).
+ */
+function scatterInto(out: TypedArray, base: number, u: TypedArray, idx: TypedArray, outer: number, n: number, inner: number, skip: number): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < idx.length; j++) {
+      const k = idx[j]!;
+      if (k < 0 || k >= n) throw new Error(`scatterAdd: index ${k} at position ${j} is out of range [0, ${n})`);
+      if (k === skip) continue;
+      const dst = base + (o * n + k) * inner, src = (o * idx.length + j) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i]! += u[src + i]!;
+    }
+  }
+}
+
 const scatterAdd: KernelConfig<'ScatterAdd', CpuBackend> = {
   name: 'ScatterAdd',
   backend: 'cpu',
   run: ({ inputs: [updates, indices], attrs, backend }) => {
     const { axis, shape } = attrs;
+    const skip = attrs.skipIndex ?? -1;
     const u = backend.values(updates!.dataId);
     const idx = backend.values(indices!.dataId);
     const n = shape[axis]!;
     const outer = sizeOf(shape.slice(0, axis));
     const inner = sizeOf(shape.slice(axis + 1));
-    const out = allocFor(updates!.dtype, sizeOf(shape));
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < idx.length; j++) {
-        const k = idx[j]!;
-        if (k < 0 || k >= n) throw new Error(`scatterAdd: index ${k} at position ${j} is out of range [0, ${n})`);
-        const dst = (o * n + k) * inner, src = (o * idx.length + j) * inner;
-        for (let i = 0; i < inner; i++) out[dst + i]! += u[src + i]!;
+    const size = sizeOf(shape);
+    // A float32 result (an embedding gradient, [V, E]) is built in the kernels' shared memory and
+    // stays there as the tensor's storage, so the optimizer's WebAssembly update reads it in place
+    // instead of copying it in; the zero fill reuses pages already mapped. Same additions, same order.
+    const rt = updates!.dtype === 'float32' && size > 0 ? wasmRuntime() : null;
+    if (rt?.shared) {
+      const mark = rt.mark();
+      try {
+        const p = rt.alloc(size), f = rt.f32(), base = p >> 2;
+        f.fill(0, base, base + size);
+        scatterInto(f, base, u, idx, outer, n, inner, skip);
+        return [backend.out(rt.output(p, size), shape, 'float32')];
+      } finally {
+        rt.release(mark);
       }
     }
+    const out = allocFor(updates!.dtype, size);
+    scatterInto(out, 0, u, idx, outer, n, inner, skip);
     return [backend.out(out, shape, updates!.dtype)];
   },
 };
