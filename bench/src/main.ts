@@ -20,6 +20,25 @@ import { printGpuTargets, printSummary, printTable, printTargets } from './repor
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const argv = process.argv.slice(2);
+const USAGE = `pnpm bench [--only W1,W3,glove] [--frameworks recur,tfjs,onnxruntime,pytorch] [--runs 5] [--rounds 1]
+           [--w2-steps 6] [--threads 1,2] [--backend cpu,webgpu] [--tfjs-cpu-train]
+Runs the workloads (W1–W5 and glove by default; W6, 14 GB, only when listed) for Recur and its peers in
+one run, one thread each, and prints medians, peak RSS and Recur's time over the best peer's. See bench/README.md.`;
+const OPTIONS = new Set(['only', 'frameworks', 'runs', 'rounds', 'w2-steps', 'threads', 'backend']);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+// A mistyped option must not start a 15-minute run with the defaults.
+const FLAGS = new Set(['tfjs-cpu-train']);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  if (FLAGS.has(a.slice(2)) && a.startsWith('--')) continue;
+  const name = a.startsWith('--') ? a.slice(2) : null;
+  if (name === null || !OPTIONS.has(name)) throw new Error(`bench: unknown argument ${JSON.stringify(a)}\n${USAGE}`);
+  if (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')) throw new Error(`bench: --${name} needs a value\n${USAGE}`);
+  i++;
+}
 const opt = (name: string, dflt: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
