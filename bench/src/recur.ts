@@ -4,7 +4,7 @@ import { Adam, SentimentRNN, bceWithLogits, trainStep } from '@recur/recurrent';
 import { matMul, memory, randomUniform, scope, setCpuSimd, setNumThreads, tensor } from '@recur/tensor';
 import { pairedTimes } from './paired.js';
 import { fmtMs } from './report.js';
-import { W1, W2, W3, W4, W5, W6, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
+import { W1, W2, W3, W3_TIMING, W4, W5, W6, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
 
 const model = (s: TrainShape, seed = 7) => new SentimentRNN({
   vocabSize: s.V, embeddingDim: s.E, hiddenDim: s.H, numLayers: s.layers, bidirectional: s.bidirectional,
@@ -52,7 +52,8 @@ async function infer(o: RecurOptions): Promise<Row[]> {
   for (const B of W3.batches) {
     const ids = tensor(tokenIds(W3.T, B, W3.V), [W3.T, B], 'int32');
     const lengths = new Array<number>(B).fill(W3.T);
-    const { median, times } = await timeMedian(() => noGrad(() => scope(() => m.forward(ids, lengths).dataSync())), Math.max(o.runs, B === 1 ? 20 : 5), 2);
+    const { runs, warmup } = W3_TIMING(B, o.runs);
+    const { median, times } = await timeMedian(() => noGrad(() => scope(() => m.forward(ids, lengths).dataSync())), runs, warmup);
     ids.dispose();
     rows.push({ workload: 'W3', framework: 'recur', backend: 'cpu-wasm-simd', threads: o.threads, batch: B, ms_median: median, tokens_per_s: tokensPerS(B * W3.T, median), runs: times.length });
   }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { W1, W3, W4, W5, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
+import { W1, W3, W3_TIMING, W4, W5, labels, timeMedian, tokenIds, tokensPerS, type Row, type TrainShape } from './workloads.js';
 
 function build(s: TrainShape): tfl.LayersModel {
   const m = tfl.sequential();
@@ -53,7 +53,8 @@ async function infer(backend: string, runs: number): Promise<Row[]> {
   const rows: Row[] = [];
   for (const B of W3.batches) {
     const x = ids({ ...W3, B });
-    const { median, times } = await timeMedian(() => readOut(() => m.predict(x) as tf.Tensor), B === 1 ? Math.max(runs, 20) : runs, 2);
+    const t = W3_TIMING(B, runs);
+    const { median, times } = await timeMedian(() => readOut(() => m.predict(x) as tf.Tensor), t.runs, t.warmup);
     x.dispose();
     rows.push({ workload: 'W3', framework: 'tfjs', backend, threads: 1, batch: B, ms_median: median, tokens_per_s: tokensPerS(B * W3.T, median), runs: times.length });
   }

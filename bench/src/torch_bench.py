@@ -104,7 +104,8 @@ def infer(runs):
     for B in (1, 64):
         x = ids(W1["T"], B, W1["V"])
         with torch.no_grad():
-            ms, n = median_ms(lambda: m(x), max(runs, 20 if B == 1 else 5), 2)
+            # Same timing as W3_TIMING in workloads.ts: batch 1 200 warm-up + 100 timed, batch 64 3 + 5.
+            ms, n = median_ms(lambda: m(x), max(runs, 100) if B == 1 else max(runs, 5), 200 if B == 1 else 3)
         row("W3", B, ms, B * W1["T"], n)
 
 

@@ -15,6 +15,13 @@ export const W2: TrainShape = { cell: 'lstm', B: 64, T: 200, E: 100, H: 256, V: 
 export const W6: TrainShape = { ...W2, T: 2752 };
 /** Inference: the W1 model in eval mode at batch 1 and 64. */
 export const W3 = { ...W1, batches: [1, 64] };
+/**
+ * W3's timing for every framework: batch 1 gets 200 untimed forwards first, since JS engines (V8's
+ * tiers for Recur's ops, tfjs) reach steady state only after ~200 calls (Recur's batch-1 median fell
+ * from ~2.3 to ~0.9 ms between call 20 and call 200), and 100 timed ones; batch 64 takes 3 + 5.
+ * torch_bench.py uses the same numbers.
+ */
+export const W3_TIMING = (B: number, runs: number) => (B === 1 ? { runs: Math.max(runs, 100), warmup: 200 } : { runs: Math.max(runs, 5), warmup: 3 });
 export const W5 = { n: 1024 };
 
 export const ALL = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
