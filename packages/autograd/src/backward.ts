@@ -114,7 +114,15 @@ class Grads {
 function runNode(node: GradNode, grads: Grads, wanted: Set<number>): void {
   const present = node.outputIds.map((id) => grads.get(id));
   if (present.every((g) => g === undefined)) return;
-  const dys = present.map((g, i) => g ?? zeros(node.outputShapes[i]!, node.outputDtypes[i] as 'float32'));
+  // An output with no cotangent reads as zeros, made only if the rule reads it: a fused LSTM's
+  // saved gates and cells ([T, B, 4H] and [T, B, H]) are outputs no rule reads, and zero-filling
+  // them every step cost a pass over megabytes for nothing.
+  const made: Tensor[] = [];
+  const dys = lazyZeros(present, (i) => {
+    const z = zeros(node.outputShapes[i]!, node.outputDtypes[i] as 'float32');
+    made.push(z);
+    return z;
+  });
   for (const id of node.outputIds) if (!wanted.has(id)) grads.delete(id);
   const thunks = node.rule.backward(dys, {
     inputs: node.savedInputs, outputs: node.savedOutputs, attrs: node.attrs,
@@ -122,7 +130,7 @@ function runNode(node: GradNode, grads: Grads, wanted: Set<number>): void {
     needs: node.needs,
   });
   // Freed only after every thunk ran: a later thunk may read a tensor an earlier one returned (sub: dy, neg(dy)).
-  const spent: Tensor[] = [...dys];
+  const spent: Tensor[] = present.filter((g): g is Tensor => g !== undefined);
   node.inputIds.forEach((id, i) => {
     if (!node.needs[i]) return;
     const thunk = thunks[i];
@@ -136,5 +144,26 @@ function runNode(node: GradNode, grads: Grads, wanted: Set<number>): void {
     grads.set(id, add(prev, g));
     spent.push(prev, g);
   });
-  for (const t of spent) grads.free(t); // unless still held under some id (passed through)
+  // Zeros a thunk made on its first read of a missing cotangent are spent too.
+  for (const t of [...spent, ...made]) grads.free(t); // unless still held under some id (passed through)
+}
+
+/**
+ * `present` with each missing entry replaced by a getter that calls `make(i)` on first read (and
+ * then holds its result): the cotangents a rule never reads are never created.
+ */
+function lazyZeros(present: readonly (Tensor | undefined)[], make: (i: number) => Tensor): Tensor[] {
+  const out = present.slice() as Tensor[];
+  present.forEach((g, i) => {
+    if (g !== undefined) return;
+    Object.defineProperty(out, i, {
+      configurable: true, enumerable: true,
+      get: () => {
+        const z = make(i);
+        Object.defineProperty(out, i, { value: z, configurable: true, enumerable: true, writable: false });
+        return z;
+      },
+    });
+  });
+  return out;
 }

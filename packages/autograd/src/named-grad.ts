@@ -33,6 +33,19 @@ function byName<R>(names: readonly string[], values: readonly (Tensor | boolean 
 }
 
 /**
+ * The cotangents as a record over the output names, each read through to `dys[i]` only when the
+ * rule reads it (backward.ts makes a missing cotangent's zeros on that read, so outputs a rule
+ * never reads, such as a fused LSTM's saved gates, cost nothing).
+ */
+function cotangentsByName<R>(names: readonly string[], dys: readonly Tensor[]): R {
+  const out: Record<string, unknown> = {};
+  names.forEach((n, i) => {
+    if (i < dys.length) Object.defineProperty(out, n, { get: () => dys[i], enumerable: true, configurable: true });
+  });
+  return out as R;
+}
+
+/**
  * Registers the gradient rule of kernel `kernel` in the named form (see {@link defineGrad} for the
  * positional one). Saved tensors are typed by the names listed in `save`.
  *
@@ -54,7 +67,7 @@ export function defineNamedGrad<N extends KernelName, const SI extends InputKey<
     save: () => saved,
     backward: (dys, s) => {
       type Ctx = NamedGradContext<N, SI, SO>;
-      const grads = config.backward(byName<Required<KernelOutputs<N, Tensor>>>(outs, dys), {
+      const grads = config.backward(cotangentsByName<Required<KernelOutputs<N, Tensor>>>(outs, dys), {
         inputs: byName<Ctx['inputs']>(ins, s.inputs), outputs: byName<Ctx['outputs']>(outs, s.outputs),
         attrs: s.attrs, needs: byName<Ctx['needs']>(ins, s.needs),
       }) as Record<string, GradThunk | undefined>;
