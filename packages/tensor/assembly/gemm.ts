@@ -56,11 +56,13 @@ export function packB(b: usize, ldb: i32, transB: i32, k: i32, n: i32, dst: usiz
   }
 }
 
-@inline function finish(cp: usize, v0: v128, v1: v128, nc: i32, acc: bool): void {
+// Stores a tile row at cp; with acc, adds the values at sp first (sp = cp, or the caller's separate
+// starting C for the first k block: xProj rows, a bias row).
+@inline function finish(cp: usize, sp: usize, v0: v128, v1: v128, nc: i32, acc: bool): void {
   if (nc == NR) {
     if (acc) {
-      v0 = f32x4.add(v0, v128.load(cp));
-      v1 = f32x4.add(v1, v128.load(cp, 16));
+      v0 = f32x4.add(v0, v128.load(sp));
+      v1 = f32x4.add(v1, v128.load(sp, 16));
     }
     v128.store(cp, v0);
     v128.store(cp, v1, 16);
@@ -68,19 +70,19 @@ export function packB(b: usize, ldb: i32, transB: i32, k: i32, n: i32, dst: usiz
   }
   // Partial panel (n not a multiple of 8): lane by lane, with no scratch memory, so threads that
   // share this memory can run gemm at the same time.
-  storeLanes(cp, v0, nc, acc);
-  if (nc > 4) storeLanes(cp + 16, v1, nc - 4, acc);
+  storeLanes(cp, sp, v0, nc, acc);
+  if (nc > 4) storeLanes(cp + 16, sp + 16, v1, nc - 4, acc);
 }
 
-@inline function storeLane(p: usize, v: f32, acc: bool): void {
-  store<f32>(p, acc ? load<f32>(p) + v : v);
+@inline function storeLane(p: usize, s: usize, v: f32, acc: bool): void {
+  store<f32>(p, acc ? load<f32>(s) + v : v);
 }
 
-@inline function storeLanes(p: usize, v: v128, n: i32, acc: bool): void {
-  storeLane(p, f32x4.extract_lane(v, 0), acc);
-  if (n > 1) storeLane(p + 4, f32x4.extract_lane(v, 1), acc);
-  if (n > 2) storeLane(p + 8, f32x4.extract_lane(v, 2), acc);
-  if (n > 3) storeLane(p + 12, f32x4.extract_lane(v, 3), acc);
+@inline function storeLanes(p: usize, s: usize, v: v128, n: i32, acc: bool): void {
+  storeLane(p, s, f32x4.extract_lane(v, 0), acc);
+  if (n > 1) storeLane(p + 4, s + 4, f32x4.extract_lane(v, 1), acc);
+  if (n > 2) storeLane(p + 8, s + 8, f32x4.extract_lane(v, 2), acc);
+  if (n > 3) storeLane(p + 12, s + 12, f32x4.extract_lane(v, 3), acc);
 }
 
 /** Floats of scratch one gemm call needs for its packed rows of A (MR rows × KC). */
@@ -137,7 +139,7 @@ function packA(a: usize, lda: i32, transA: i32, i: i32, mr: i32, kb: i32, kc: i3
 // accumulators, 2 of B, 4 broadcasts of A) fit V8's 15 allocatable xmm registers even though it
 // issues every load of an iteration first; the 6-row tile it replaces spilled accumulators to the
 // stack each step and ran ~1.6× slower (measured in isolation, same packed B).
-function kernel4(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, mr: i32, nc: i32, acc: bool): void {
+function kernel4(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, sp: usize, lds: i32, mr: i32, nc: i32, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
@@ -147,11 +149,11 @@ function kernel4(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, mr: i32, nc
     av = v128.load32_splat(ap, 12); c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
     ap += 16; bp += 32;
   }
-  const lc = <usize>ldc << 2;
-  finish(cp, c00, c01, nc, acc);
-  if (mr > 1) finish(cp + lc, c10, c11, nc, acc);
-  if (mr > 2) finish(cp + 2 * lc, c20, c21, nc, acc);
-  if (mr > 3) finish(cp + 3 * lc, c30, c31, nc, acc);
+  const lc = <usize>ldc << 2, ls = <usize>lds << 2;
+  finish(cp, sp, c00, c01, nc, acc);
+  if (mr > 1) finish(cp + lc, sp + ls, c10, c11, nc, acc);
+  if (mr > 2) finish(cp + 2 * lc, sp + 2 * ls, c20, c21, nc, acc);
+  if (mr > 3) finish(cp + 3 * lc, sp + 3 * ls, c30, c31, nc, acc);
 }
 
 // One row of C (m = 1: the batch-1 recurrent step; leftover rows) by 4-column vectors of packed B,
@@ -164,15 +166,15 @@ function kernel4(ap: usize, bp: usize, kc: i32, cp: usize, ldc: i32, mr: i32, nc
   return bBlock + (<usize>((q >> 1) * kc * NR + (q & 1) * 4) << 2);
 }
 
-@inline function finishVec(cp: usize, v: v128, lanes: i32, acc: bool): void {
+@inline function finishVec(cp: usize, sp: usize, v: v128, lanes: i32, acc: bool): void {
   if (lanes < 4) {
-    storeLanes(cp, v, lanes, acc);
+    storeLanes(cp, sp, v, lanes, acc);
     return;
   }
-  v128.store(cp, acc ? f32x4.add(v, v128.load(cp)) : v);
+  v128.store(cp, acc ? f32x4.add(v, v128.load(sp)) : v);
 }
 
-function row3(ap: usize, bBlock: usize, kc: i32, cp: usize, q: i32, n: i32, acc: bool): void {
+function row3(ap: usize, bBlock: usize, kc: i32, cp: usize, sp: usize, q: i32, n: i32, acc: bool): void {
   let p0 = vecAt(bBlock, kc, q), p1 = vecAt(bBlock, kc, q + 1), p2 = vecAt(bBlock, kc, q + 2);
   let c0 = f32x4.splat(0), c1 = c0, c2 = c0, d0 = c0, d1 = c0, d2 = c0;
   let p = 0;
@@ -187,13 +189,13 @@ function row3(ap: usize, bBlock: usize, kc: i32, cp: usize, q: i32, n: i32, acc:
     const av = v128.load32_splat(ap);
     c0 = madd(av, v128.load(p0), c0); c1 = madd(av, v128.load(p1), c1); c2 = madd(av, v128.load(p2), c2);
   }
-  const c = cp + (<usize>q << 4);
-  finishVec(c, f32x4.add(c0, d0), min(4, n - 4 * q), acc);
-  finishVec(c + 16, f32x4.add(c1, d1), min(4, n - 4 * q - 4), acc);
-  finishVec(c + 32, f32x4.add(c2, d2), min(4, n - 4 * q - 8), acc);
+  const c = cp + (<usize>q << 4), sv = sp + (<usize>q << 4);
+  finishVec(c, sv, f32x4.add(c0, d0), min(4, n - 4 * q), acc);
+  finishVec(c + 16, sv + 16, f32x4.add(c1, d1), min(4, n - 4 * q - 4), acc);
+  finishVec(c + 32, sv + 32, f32x4.add(c2, d2), min(4, n - 4 * q - 8), acc);
 }
 
-function row1(ap: usize, bBlock: usize, kc: i32, cp: usize, q: i32, n: i32, acc: bool): void {
+function row1(ap: usize, bBlock: usize, kc: i32, cp: usize, sp: usize, q: i32, n: i32, acc: bool): void {
   let p0 = vecAt(bBlock, kc, q);
   let c0 = f32x4.splat(0), d0 = c0;
   let p = 0;
@@ -203,7 +205,7 @@ function row1(ap: usize, bBlock: usize, kc: i32, cp: usize, q: i32, n: i32, acc:
     ap += 8; p0 += 64;
   }
   if (p < kc) c0 = madd(v128.load32_splat(ap), v128.load(p0), c0);
-  finishVec(cp + (<usize>q << 4), f32x4.add(c0, d0), min(4, n - 4 * q), acc);
+  finishVec(cp + (<usize>q << 4), sp + (<usize>q << 4), f32x4.add(c0, d0), min(4, n - 4 * q), acc);
 }
 
 /**
@@ -211,17 +213,26 @@ function row1(ap: usize, bBlock: usize, kc: i32, cp: usize, q: i32, n: i32, acc:
  * dimension lda, or Aᵀ when transA (A stored [k,m]). `pa` is packedASize() floats of scratch
  * owned by this call, so worker threads may run gemm at the same time with their own `pa`.
  * Columns [n0, n1) only (n0 a multiple of 8), so threads can split the panels between them.
+ * With `accumulate` and `cin` ≠ 0, the starting C is read from cin (leading dimension ldcin; 0
+ * repeats one row, a bias) instead of c, in the same order as if it had been copied into c first:
+ * the fused layers' xProj and Linear's bias need no copy pass.
  */
-export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, pb: usize, c: usize, ldc: i32, accumulate: i32, n0: i32, n1: i32, pa: usize): void {
+export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, pb: usize, c: usize, ldc: i32, accumulate: i32, n0: i32, n1: i32, pa: usize, cin: usize, ldcin: i32): void {
   const np = (n + NR - 1) / NR;
   const j0 = n0 / NR, j1 = (n1 + NR - 1) / NR;
   if (k == 0) {
-    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc + n0) << 2), 0, <usize>(n1 - n0) << 2);
+    for (let i = 0; i < m; i++) {
+      const row = c + (<usize>(i * ldc + n0) << 2), bytes = <usize>(n1 - n0) << 2;
+      if (!accumulate) memory.fill(row, 0, bytes);
+      else if (cin) memory.copy(row, cin + (<usize>(i * ldcin + n0) << 2), bytes);
+    }
     return;
   }
   for (let kb = 0; kb < k; kb += KC) {
     const kc = min(KC, k - kb);
     const acc = accumulate != 0 || kb > 0;
+    const fromIn = kb == 0 && cin != 0;
+    const s0 = fromIn ? cin : c, lds = fromIn ? ldcin : ldc;
     const bBlock = pb + (<usize>(kb * np * NR) << 2);
     // A single row left over (or m = 1, the batch-1 recurrent step) reads A in place: padding it to
     // four rows would quadruple its work.
@@ -229,20 +240,21 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, transA: i32, pb
     for (let i = 0; i < packedRows; i += MR) {
       const mr = min(MR, packedRows - i);
       packA(a, lda, transA, i, mr, kb, kc, pa);
-      const cp = c + (<usize>(i * ldc) << 2);
+      const cp = c + (<usize>(i * ldc) << 2), sp = s0 + (<usize>(i * lds) << 2);
       for (let j = j0; j < j1; j++) {
-        kernel4(pa, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + (<usize>(j * NR) << 2), ldc, mr, min(NR, n - j * NR), acc);
+        const o = <usize>(j * NR) << 2;
+        kernel4(pa, bBlock + (<usize>(j * kc * NR) << 2), kc, cp + o, ldc, sp + o, lds, mr, min(NR, n - j * NR), acc);
       }
     }
     if (packedRows < m) {
       const i = m - 1;
       const ap = a + (<usize>(i * lda + kb) << 2);
-      const cp = c + (<usize>(i * ldc) << 2);
+      const cp = c + (<usize>(i * ldc) << 2), sp = s0 + (<usize>(i * lds) << 2);
       // 4-column vectors [q0, q1) cover panels [j0, j1) up to column n.
       const q1 = (min(n, j1 * NR) + 3) >> 2;
       let q = j0 * 2;
-      for (; q + 3 <= q1; q += 3) row3(ap, bBlock, kc, cp, q, n, acc);
-      for (; q < q1; q++) row1(ap, bBlock, kc, cp, q, n, acc);
+      for (; q + 3 <= q1; q += 3) row3(ap, bBlock, kc, cp, sp, q, n, acc);
+      for (; q < q1; q++) row1(ap, bBlock, kc, cp, sp, q, n, acc);
     }
   }
 }

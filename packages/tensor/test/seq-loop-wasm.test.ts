@@ -5,7 +5,7 @@
  * gradient, with padding, batch 1, odd widths, time chunks, tiny (flushed) gradients and two threads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { memory, runKernel, scope, setNumThreads, tensor, type Tensor } from '../src/index.js';
+import { linear, memory, runKernel, scope, setNumThreads, tensor, type Tensor } from '../src/index.js';
 import { setKernelChunkBytes } from '../src/backend-entry.js';
 import { setSequenceLoop, wholeSequenceCount } from '../src/cpu/wasm/threads.js';
 
@@ -99,5 +99,26 @@ describe('whole-sequence WebAssembly loops', () => {
     expect(small).toBeGreaterThan(calls);
     expect(run('gru', 4, 64, 64)).toEqual(one[1]); // 64·192·64 multiply-adds per step: split
     expect(wholeSequenceCount()).toBe(small);
+  });
+
+  it('xProj already in the kernel memory (a linear output) is read in place: same bits as a copied xProj', () => {
+    const before = memory().tensors;
+    for (const kind of ['lstm', 'tanh'] as const) {
+      for (const mode of ['auto', 'steps'] as const) {
+        setSequenceLoop(mode);
+        scope(() => {
+          const [T, B, H, F] = [7, 3, 12, 10], G = GATES[kind] * H;
+          const xProj = linear(tensor(rand(9, T * B * F, 1), [T * B, F]), tensor(rand(10, G * F, 0.5), [G, F]), tensor(rand(11, G, 0.5), [G])).reshape([T, B, G]);
+          const copy = tensor(Float32Array.from(xProj.dataSync()), [T, B, G]); // plain JS storage
+          const w = tensor(rand(2, G * H, 0.4), [G, H]), h0 = tensor(rand(3, B * H, 0.5), [B, H]), m = tensor(new Float32Array(T * B).fill(1), [T, B]);
+          const fwd = (x: Tensor) => kind === 'lstm'
+            ? runKernel('LSTMSequence', [x, w, h0, tensor(rand(6, B * H, 0.5), [B, H]), m], { keepState: true })
+            : runKernel('RNNSequence', [x, w, h0, m], { nonlinearity: kind });
+          const bits = (ts: Tensor[]) => ts.map((t) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer)));
+          expect(bits(fwd(xProj))).toEqual(bits(fwd(copy)));
+        });
+      }
+    }
+    expect(memory().tensors).toBe(before);
   });
 });

@@ -17,7 +17,7 @@ export function gruForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
     const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
     const bias = rt.put(bHh!), h = rt.put(h0!), hh = rt.alloc(B * G);
     // Gate rows: the input preactivations, turned into the activated gates; aux: hLin.
-    const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true };
+    const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true, xInPlace: false };
     const whole = wholeSequence(rt, B * G * H, BH), pa = rt.alloc(rt.packedAFloats);
     const r = forwardChunks(rt, backend, spec, (n, p0) => {
       if (whole) return rt.x.gruSequence(n, p0.g, hh, bias, h, p0.y, p0.aux, p0.mask, pw, pa, B, H);

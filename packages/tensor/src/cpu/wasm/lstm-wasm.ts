@@ -25,13 +25,13 @@ export function lstmForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: re
   try {
     const pw = packTransposed(rt, inputs[1]!, wHh!, G, H);
     const h = rt.put(h0!), c = rt.put(c0!);
-    const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true };
+    const spec = { T, B, H, gw: G, xProj: xProj!, mask: maskV!, keepState, gatesOut: true, aux: true, xInPlace: true };
     const whole = wholeSequence(rt, B * G * H, BH), pa = rt.alloc(rt.packedAFloats);
     const r = forwardChunks(rt, backend, spec, (n, p0) => {
-      if (whole) return rt.x.lstmSequence(n, p0.g, c, h, p0.y, p0.aux, p0.mask, pw, pa, B, H);
+      if (whole) return rt.x.lstmSequence(n, p0.g, p0.x, c, h, p0.y, p0.aux, p0.mask, pw, pa, B, H);
       for (let i = 0; i < n; i++) {
         const p = stepAt(p0, i, B, G, H);
-        parallelGemm(rt, B, G, H, h, H, pw, p.g, G, true); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
+        parallelGemm(rt, B, G, H, h, H, pw, p.g, G, true, false, p.x, G); // z_t = xProj_t + h·W_hhᵀ   (B, 4H)
         splitRows(rt, B, BH, (r0, r1, x) => {
           const oG = r0 * G * 4, oH = r0 * H * 4;
           x('lstmForward', p.g + oG, c + oH, h + oH, p.y + oH, p.aux + oH, p.mask + r0 * 4, r1 - r0, H);

@@ -107,11 +107,8 @@ function runLinear(args: KernelArgs<'Linear', CpuBackend>): TensorInfo[] {
     });
     if (!(xMax <= LIMIT && wMax <= LIMIT)) return linearReference(backend, x!, w!, b!);
     const c = rt.alloc(m * n);
-    // Bias rows: one copy, then doubling copies inside the memory (≈log₂ m calls, not m).
-    const f = rt.f32(), o = c >> 2;
-    f.set(backend.values(b!.dataId), o);
-    for (let rows = 1; rows < m; rows *= 2) f.copyWithin(o + rows * n, o, o + Math.min(rows, m - rows) * n);
-    parallelGemm(rt, m, n, k, xp, k, pb, c, n, true);
+    // The bias row is the product's starting C for every row (read in place, leading dimension 0).
+    parallelGemm(rt, m, n, k, xp, k, pb, c, n, true, false, rt.ref(backend.values(b!.dataId)), 0);
     return [backend.out(rt.output(c, m * n), [m, n], 'float32')];
   } finally {
     rt.release(mark);

@@ -17,14 +17,14 @@ export function rnnForwardWasm(rt: WasmRuntime, backend: CpuBackend, inputs: rea
   try {
     const pw = packTransposed(rt, inputs[1]!, wHh!, H, H), h = rt.put(h0!);
     // Gate rows: the preactivations (scratch, not an output).
-    const spec = { T, B, H, gw: H, xProj: xProj!, mask: maskV!, keepState: false, gatesOut: false, aux: false };
+    const spec = { T, B, H, gw: H, xProj: xProj!, mask: maskV!, keepState: false, gatesOut: false, aux: false, xInPlace: true };
     const relu = act === 'relu' ? 1 : 0;
     const whole = wholeSequence(rt, B * H * H, BH), pa = rt.alloc(rt.packedAFloats);
     const r = forwardChunks(rt, backend, spec, (n, p0) => {
-      if (whole) return rt.x.rnnSequence(n, p0.g, h, p0.y, p0.mask, pw, pa, B, H, relu);
+      if (whole) return rt.x.rnnSequence(n, p0.g, p0.x, h, p0.y, p0.mask, pw, pa, B, H, relu);
       for (let i = 0; i < n; i++) {
         const p = stepAt(p0, i, B, H, H);
-        parallelGemm(rt, B, H, H, h, H, pw, p.g, H, true);
+        parallelGemm(rt, B, H, H, h, H, pw, p.g, H, true, false, p.x, H);
         splitRows(rt, B, BH, (r0, r1, x) => {
           const o = r0 * H * 4;
           x('rnnForward', p.g + o, h + o, p.y + o, p.mask + r0 * 4, r1 - r0, H, relu);

@@ -16,7 +16,7 @@ export interface WasmExports {
   packB(b: number, ldb: number, transB: number, k: number, n: number, dst: number): void;
   packedASize(): number;
   gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, pb: number, c: number, ldc: number,
-    accumulate: number, n0: number, n1: number, pa: number): void;
+    accumulate: number, n0: number, n1: number, pa: number, cin: number, ldcin: number): void;
   maxAbs(p: number, n: number): number;
   flushMaxAbs(p: number, n: number): number;
   flushDenormals(p: number, n: number): void;
@@ -35,7 +35,7 @@ export interface WasmExports {
   addRowsMasked(dh: number, direct: number, dhh: number, mask: number, B: number, H: number): void;
   rnnForward(pre: number, h: number, y: number, mask: number, B: number, H: number, relu: number): void;
   rnnBackward(dx: number, y: number, dy: number, dh: number, mask: number, B: number, H: number, relu: number): void;
-  lstmSequence(n: number, g: number, c: number, h: number, y: number, cells: number, mask: number, pw: number, pa: number,
+  lstmSequence(n: number, g: number, x: number, c: number, h: number, y: number, cells: number, mask: number, pw: number, pa: number,
     B: number, H: number): void;
   lstmSequenceBackward(n: number, dx: number, gates: number, cs: number, dy: number, dh: number, dc: number, mask: number,
     pw: number, tmp: number, pa: number, B: number, H: number): void;
@@ -43,7 +43,7 @@ export interface WasmExports {
     pa: number, B: number, H: number): void;
   gruSequenceBackward(n: number, dx: number, dhh: number, direct: number, gates: number, hLin: number, hs: number, dy: number,
     dh: number, mask: number, pw: number, tmp: number, pa: number, B: number, H: number): void;
-  rnnSequence(n: number, g: number, h: number, y: number, mask: number, pw: number, pa: number, B: number, H: number, relu: number): void;
+  rnnSequence(n: number, g: number, x: number, h: number, y: number, mask: number, pw: number, pa: number, B: number, H: number, relu: number): void;
   rnnSequenceBackward(n: number, dx: number, ys: number, dy: number, dh: number, mask: number, pw: number, tmp: number,
     pa: number, B: number, H: number, relu: number): void;
 }

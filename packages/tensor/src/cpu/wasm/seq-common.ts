@@ -101,11 +101,13 @@ export interface StepPointers {
   aux: number;
   /** The step's mask [B] as float 0/1. */
   mask: number;
+  /** xProj_t read in place (the kernel's starting C), or 0 when g already holds a copy of it. */
+  x: number;
 }
 
 /** Step i's pointers, for a chunk whose step 0 is `p` (B rows of gw gate floats and H outputs). */
 export function stepAt(p: StepPointers, i: number, B: number, gw: number, H: number): StepPointers {
-  return { g: p.g + i * B * gw * 4, y: p.y + i * B * H * 4, aux: p.aux && p.aux + i * B * H * 4, mask: p.mask + i * B * 4 };
+  return { g: p.g + i * B * gw * 4, y: p.y + i * B * H * 4, aux: p.aux && p.aux + i * B * H * 4, mask: p.mask + i * B * 4, x: p.x && p.x + i * B * gw * 4 };
 }
 
 export interface ForwardChunksSpec {
@@ -121,6 +123,12 @@ export interface ForwardChunksSpec {
   /** Whether the gates are an output at all (false for the Elman RNN, whose preactivations are scratch). */
   gatesOut: boolean;
   aux: boolean;
+  /**
+   * The step reads xProj where it is (p.x) instead of a copy in g, when xProj is already in the
+   * kernel memory and the sequence is one chunk (LSTM, RNN: the product adds onto it; not GRU,
+   * whose gate kernel reads its input from g).
+   */
+  xInPlace: boolean;
 }
 
 /**
@@ -141,9 +149,10 @@ export function forwardChunks(
   const out = Tc < T ? { y: jsOutput(T * BH), g: jsOutput(keepG ? T * BG : 0), aux: jsOutput(keepA ? T * BH : 0) } : null;
   for (let t0 = 0; t0 < T; t0 += Tc) {
     const n = Math.min(Tc, T - t0);
-    copyIn(rt, g, s.xProj, t0 * BG, n * BG);
+    const x = s.xInPlace && !out && rt.holds(s.xProj) ? s.xProj.byteOffset : 0;
+    if (!x) copyIn(rt, g, s.xProj, t0 * BG, n * BG);
     maskIn(rt, mask, s.mask, t0 * B, n * B);
-    run(n, { g, y, aux, mask });
+    run(n, { g, y, aux, mask, x });
     if (!out) continue;
     copyOut(rt, y, out.y, t0 * BH, n * BH);
     if (keepG) copyOut(rt, g, out.g, t0 * BG, n * BG);

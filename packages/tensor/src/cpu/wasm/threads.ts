@@ -192,7 +192,7 @@ export function splitRows(rt: WasmRuntime, rows: number, elements: number, work:
  */
 export function parallelGemm(
   rt: WasmRuntime, m: number, n: number, k: number, a: number, lda: number, pb: number, c: number, ldc: number,
-  accumulate: boolean, transA = false,
+  accumulate: boolean, transA = false, cin = 0, ldcin = 0,
 ): void {
   const acc = accumulate ? 1 : 0, ta = transA ? 1 : 0;
   const p = m * n * k >= MIN_PARALLEL_MACS ? poolFor(rt) : null;
@@ -208,17 +208,17 @@ export function parallelGemm(
       splits++;
       p.run(parts, (part, exec) => {
         const [j0, j1] = range(part, parts, panels, 1);
-        exec('gemm', m, n, k, a, lda, ta, pb, c, ldc, acc, j0 * 8, Math.min(n, j1 * 8), pa + part * paSize);
+        exec('gemm', m, n, k, a, lda, ta, pb, c, ldc, acc, j0 * 8, Math.min(n, j1 * 8), pa + part * paSize, cin, ldcin);
       });
     } else if (p && parts > 1) {
       splits++;
       p.run(parts, (part, exec) => {
         const [r0, r1] = range(part, parts, m, GEMM_ROW_UNIT);
         const aOff = transA ? r0 * 4 : r0 * lda * 4;
-        exec('gemm', r1 - r0, n, k, a + aOff, lda, ta, pb, c + r0 * ldc * 4, ldc, acc, 0, n, pa + part * paSize);
+        exec('gemm', r1 - r0, n, k, a + aOff, lda, ta, pb, c + r0 * ldc * 4, ldc, acc, 0, n, pa + part * paSize, cin && cin + r0 * ldcin * 4, ldcin);
       });
     } else {
-      rt.x.gemm(m, n, k, a, lda, ta, pb, c, ldc, acc, 0, n, pa);
+      rt.x.gemm(m, n, k, a, lda, ta, pb, c, ldc, acc, 0, n, pa, cin, ldcin);
     }
   } finally {
     rt.release(mark);
